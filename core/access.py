@@ -1,0 +1,165 @@
+"""The one place that answers "may this user see or change this object".
+
+Models declare how they relate to places with the ``governed`` decorator; views, admin
+pages and exports call ``scope`` (a queryset of what the user may see or change) and
+``can`` (a yes/no for one object or a model). Superusers and district administrators see
+the whole district; street staff their street; managers and social workers their centers;
+residents only rows they own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Model, Q, QuerySet
+
+from .models import AuditEntry, Center, Community, District, Role, RoleAssignment, Street, User
+
+ACTIONS = ("view", "add", "change", "delete")
+FIELD_WORKERS = frozenset({Role.SOCIAL_WORKER, Role.CENTER_MANAGER})
+ALL_STAFF = frozenset({Role.SOCIAL_WORKER, Role.CENTER_MANAGER, Role.STREET_STAFF})
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How a model's rows map to places, and which roles may do what within their scope.
+
+    ``center`` / ``street`` are lookup paths from the model to core.Center / core.Street;
+    ``owner`` is a path to the user who owns the row (a resident sees and edits their own).
+    District administrators and superusers may do everything, so they are not listed.
+    """
+
+    center: str | None = None
+    street: str | None = None
+    owner: str | None = None
+    view: frozenset = ALL_STAFF
+    add: frozenset = FIELD_WORKERS
+    change: frozenset = FIELD_WORKERS
+    delete: frozenset = frozenset({Role.CENTER_MANAGER})
+    # The district administrator may be kept out of a model (e.g. health notes are need-to-know).
+    district_admin: frozenset = field(default_factory=lambda: frozenset(ACTIONS))
+
+    def roles_for(self, action: str) -> frozenset:
+        return getattr(self, action)
+
+
+_rules: dict[type[Model], Rule] = {}
+
+
+def governed(**kwargs):
+    """Class decorator: ``@governed(center="activity__center")`` registers the model's rule."""
+
+    def register(model: type[Model]) -> type[Model]:
+        _rules[model] = Rule(**kwargs)
+        return model
+
+    return register
+
+
+def rule_for(model: type[Model]) -> Rule | None:
+    return _rules.get(model._meta.concrete_model)
+
+
+def governed_models() -> list[type[Model]]:
+    return list(_rules)
+
+
+# ------------------------------------------------------------------ who the user is
+def assignments(user) -> list[RoleAssignment]:
+    """The user's role assignments, loaded once per user object."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_role_assignments", None)
+    if cached is None:
+        cached = list(RoleAssignment.objects.filter(user=user).select_related("center"))
+        user._role_assignments = cached
+    return cached
+
+
+def has_role(user, *roles: str) -> bool:
+    return any(a.role in roles for a in assignments(user))
+
+
+def is_district_wide(user) -> bool:
+    return bool(getattr(user, "is_superuser", False)) or has_role(user, Role.DISTRICT_ADMIN)
+
+
+def is_staff_member(user) -> bool:
+    return is_district_wide(user) or has_role(user, *ALL_STAFF)
+
+
+def center_ids(user, roles=ALL_STAFF) -> set[int]:
+    """Ids of the centers in which the user holds one of ``roles`` (street staff: all of their street's)."""
+    ids = {a.center_id for a in assignments(user) if a.role in roles and a.center_id}
+    street_ids = {a.street_id for a in assignments(user) if a.role in roles and a.street_id}
+    if street_ids:
+        ids |= set(Center.objects.filter(street_id__in=street_ids).values_list("id", flat=True))
+    return ids
+
+
+def street_ids(user, roles=ALL_STAFF) -> set[int]:
+    ids = {a.street_id for a in assignments(user) if a.role in roles and a.street_id}
+    ids |= {a.center.street_id for a in assignments(user) if a.role in roles and a.center_id}
+    return ids
+
+
+def visible_centers(user, roles=ALL_STAFF) -> QuerySet[Center]:
+    if is_district_wide(user):
+        return Center.objects.all()
+    return Center.objects.filter(id__in=center_ids(user, roles))
+
+
+def visible_streets(user, roles=ALL_STAFF) -> QuerySet[Street]:
+    if is_district_wide(user):
+        return Street.objects.all()
+    return Street.objects.filter(id__in=street_ids(user, roles))
+
+
+# ------------------------------------------------------------------ the two questions
+def scope(user, queryset: QuerySet, action: str = "view") -> QuerySet:
+    """The part of ``queryset`` that ``user`` may ``action``; nothing for an unknown model."""
+    rule = rule_for(queryset.model)
+    if rule is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    if has_role(user, Role.DISTRICT_ADMIN) and action in rule.district_admin:
+        return queryset
+    roles = rule.roles_for(action)
+    condition = Q(pk__in=[])
+    if rule.center:
+        condition |= Q(**{f"{rule.center}__in": center_ids(user, roles)})
+    if rule.street:
+        condition |= Q(**{f"{rule.street}__in": street_ids(user, roles)})
+    if rule.owner:
+        condition |= Q(**{rule.owner: user})
+    return queryset.filter(condition)
+
+
+def can(user, action: str, target) -> bool:
+    """May ``user`` ``action`` ``target`` (a model instance, or a model class for "any row")?"""
+    if isinstance(target, type):
+        rule = rule_for(target)
+        if rule is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+            return False
+        if user.is_superuser or (has_role(user, Role.DISTRICT_ADMIN) and action in rule.district_admin):
+            return True
+        return has_role(user, *rule.roles_for(action)) or (rule.owner is not None and action == "view")
+    model = type(target)
+    return scope(user, model._default_manager.filter(pk=target.pk), action).exists()
+
+
+# ------------------------------------------------------------------ core's own models
+NOBODY = frozenset()
+governed(center="pk", view=ALL_STAFF, add=NOBODY, change=frozenset({Role.CENTER_MANAGER}), delete=NOBODY)(
+    Center
+)
+governed(street="pk", add=NOBODY, change=NOBODY, delete=NOBODY)(Street)
+governed(street="street", add=NOBODY, change=NOBODY, delete=NOBODY)(Community)
+# People, roles and the audit log belong to the district administrator alone.
+governed(view=NOBODY, add=NOBODY, change=NOBODY, delete=NOBODY)(District)
+governed(view=NOBODY, add=NOBODY, change=NOBODY, delete=NOBODY)(User)
+governed(view=NOBODY, add=NOBODY, change=NOBODY, delete=NOBODY)(RoleAssignment)
+governed(view=NOBODY, add=NOBODY, change=NOBODY, delete=NOBODY, district_admin=frozenset({"view"}))(
+    AuditEntry
+)

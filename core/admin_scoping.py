@@ -1,0 +1,61 @@
+"""ModelAdmin base that asks core.access for every queryset, permission and choice list."""
+
+from django.contrib import admin
+
+from . import access
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    """A social worker of center A never sees (or can pick) a row of center B."""
+
+    list_per_page = 50
+    show_full_result_count = False  # a COUNT(*) of the whole table on every page is wasted work
+
+    def get_queryset(self, request):
+        return access.scope(request.user, super().get_queryset(request), "view")
+
+    def has_module_permission(self, request):
+        return access.can(request.user, "view", self.model)
+
+    def has_view_permission(self, request, obj=None):
+        return access.can(request.user, "view", obj if obj is not None else self.model)
+
+    def has_add_permission(self, request):
+        return access.can(request.user, "add", self.model)
+
+    def has_change_permission(self, request, obj=None):
+        return access.can(request.user, "change", obj if obj is not None else self.model)
+
+    def has_delete_permission(self, request, obj=None):
+        return access.can(request.user, "delete", obj if obj is not None else self.model)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related = db_field.remote_field.model
+        if access.rule_for(related) is not None and "queryset" not in kwargs:
+            kwargs["queryset"] = access.scope(request.user, related._default_manager.all(), "view")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        related = db_field.remote_field.model
+        if access.rule_for(related) is not None and "queryset" not in kwargs:
+            kwargs["queryset"] = access.scope(request.user, related._default_manager.all(), "view")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ScopedInline(admin.TabularInline):
+    extra = 0
+
+    def has_view_permission(self, request, obj=None):
+        return access.can(request.user, "view", self.model)
+
+    def has_add_permission(self, request, obj=None):
+        return access.can(request.user, "add", self.model)
+
+    def has_change_permission(self, request, obj=None):
+        return access.can(request.user, "change", self.model)
+
+    def has_delete_permission(self, request, obj=None):
+        return access.can(request.user, "delete", self.model)
+
+    def get_queryset(self, request):
+        return access.scope(request.user, super().get_queryset(request), "view")

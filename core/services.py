@@ -1,0 +1,45 @@
+"""Writes for places, people and roles."""
+
+from django.db import transaction
+
+from .models import STAFF_ROLES, AuditEntry, Center, Role, RoleAssignment, Street, User
+
+
+@transaction.atomic
+def grant_role(
+    *, user: User, role: str, center: Center | None = None, street: Street | None = None
+) -> RoleAssignment:
+    """Give ``user`` ``role`` in a scope; staff roles also open the administration. Idempotent."""
+    assignment = RoleAssignment.objects.filter(user=user, role=role, center=center, street=street).first()
+    if assignment is None:
+        assignment = RoleAssignment(user=user, role=role, center=center, street=street)
+        assignment.full_clean()
+        assignment.save()
+    if role in STAFF_ROLES and not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    user.__dict__.pop("_role_assignments", None)
+    return assignment
+
+
+@transaction.atomic
+def revoke_role(*, assignment: RoleAssignment) -> None:
+    user = assignment.user
+    assignment.delete()
+    if not user.is_superuser and not RoleAssignment.objects.filter(user=user, role__in=STAFF_ROLES).exists():
+        user.is_staff = False
+        user.save(update_fields=["is_staff"])
+
+
+def record_audit(*, actor: User | None, action: str, obj, detail: str = "") -> AuditEntry:
+    """Append who did what to which sensitive record (PIPL). Never updated, never deleted."""
+    return AuditEntry.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        object_type=obj._meta.label if hasattr(obj, "_meta") else str(obj),
+        object_id=str(getattr(obj, "pk", "") or ""),
+        detail=detail[:255],
+    )
+
+
+__all__ = ["grant_role", "revoke_role", "record_audit", "Role"]

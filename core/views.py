@@ -1,0 +1,101 @@
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from . import access
+from .models import WorkerPing
+from .profile import render_me_sections
+from .selectors import list_streets_with_centers
+from .tasks import ping_worker_task
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html", {"streets": list_streets_with_centers()})
+
+
+@login_required
+@never_cache
+def me(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/me.html", {"sections": render_me_sections(request)})
+
+
+@require_POST
+def text_size(request: HttpRequest) -> HttpResponse:
+    """Switch large text for elderly readers; remembered in a cookie, no script needed."""
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    response = redirect(target)
+    if request.POST.get("large") == "1":
+        response.set_cookie("large_text", "1", max_age=365 * 24 * 3600, samesite="Lax")
+    else:
+        response.delete_cookie("large_text")
+    return response
+
+
+def _broker_status() -> str:
+    from neighborhood.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return "ok"
+    except Exception as exc:  # any broker failure is reported, not raised
+        return f"error: {exc.__class__.__name__}"
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        database = "ok"
+    except Exception as exc:  # any database failure is reported, not raised
+        database = f"error: {exc.__class__.__name__}"
+    broker = _broker_status()
+    transport = settings.CELERY_BROKER_URL.split("://", 1)[0]
+    healthy = database == "ok" and broker == "ok"
+    return JsonResponse(
+        {
+            "status": "ok" if healthy else "error",
+            "database": database,
+            "broker": broker,
+            "broker_transport": transport,
+        },
+        status=200 if healthy else 503,
+    )
+
+
+@require_POST
+def worker_ping(request: HttpRequest) -> JsonResponse:
+    """Staff queue a ping; the background worker marks it done (see worker_ping_status)."""
+    if not access.is_staff_member(request.user):
+        return JsonResponse({"error": "forbidden"}, status=403)
+    ping = WorkerPing.objects.create(token=secrets.token_hex(16))
+    ping_worker_task.delay_on_commit(ping.token)
+    return JsonResponse({"token": ping.token, "status_url": f"/healthz/worker/{ping.token}/"}, status=202)
+
+
+@never_cache
+def worker_ping_status(request: HttpRequest, token: str) -> JsonResponse:
+    ping = get_object_or_404(WorkerPing, token=token)
+    return JsonResponse({"token": ping.token, "done": ping.done_at is not None, "worker": ping.hostname})
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    return render(request, "500.html", status=500)
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)

@@ -1,0 +1,29 @@
+"""Test settings: the same module, with fast hashing, eager Celery unless a test starts a worker."""
+
+import os
+
+os.environ.setdefault("DJANGO_DEBUG", "true")
+
+from neighborhood.settings import *  # noqa: E402,F403
+from neighborhood.settings import DATA_DIR, DATABASES, STORAGES, env  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A file, not memory, so that a real worker process (tests/conftest.py) sees the same data.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+MEDIA_ROOT = DATA_DIR / "test-media"
+
+# Tests queue tasks eagerly unless a test starts a real worker (celery_worker_process fixture).
+CELERY_TASK_ALWAYS_EAGER = (env("CELERY_TASK_ALWAYS_EAGER", "true") or "").lower() == "true"
+CELERY_BROKER_URL = env("CELERY_BROKER_URL") or "memory://"
+CELERY_BROKER_TRANSPORT_OPTIONS = {}
+if os.environ.get("CELERY_TEST_FS_BROKER"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": os.environ["CELERY_TEST_FS_BROKER"],
+        "data_folder_out": os.environ["CELERY_TEST_FS_BROKER"],
+    }
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SMS_BACKEND = "core.sms.MemorySmsBackend"
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SECURE_SSL_REDIRECT = False

@@ -1,0 +1,151 @@
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from core.sms import MemorySmsBackend
+
+from .world import build_world
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(autouse=True)
+def _clean_sms_outbox():
+    MemorySmsBackend.outbox.clear()
+    yield
+    MemorySmsBackend.outbox.clear()
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.fixture
+def client_for(client):
+    """``client_for(user)``: the test client signed in as ``user`` (or anonymous for None)."""
+
+    def sign_in(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return sign_in
+
+
+# ------------------------------------------------------------------ browser (pytest-playwright)
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "zh-CN"}
+
+
+# ------------------------------------------------------------------ a real Celery worker
+@pytest.fixture
+def celery_worker_process(transactional_db, tmp_path):
+    """Start ``celery -A neighborhood worker`` against the test database and a real broker.
+
+    The broker is the configured Redis in CI, or a filesystem broker in a temporary folder.
+    Tests that use this fixture see tasks run in another process, as in production.
+    """
+    from neighborhood.celery import app
+
+    db = settings.DATABASES["default"]
+    env = dict(
+        os.environ,
+        DJANGO_DEBUG="true",
+        CELERY_TASK_ALWAYS_EAGER="false",
+        DJANGO_SETTINGS_MODULE="neighborhood.settings_test",
+    )
+    if db["ENGINE"].endswith("sqlite3"):
+        env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
+    else:
+        env["DATABASE_URL"] = (
+            f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}"
+        )
+    broker = os.environ.get("CELERY_BROKER_URL", "")
+    transport_options = {}
+    if not broker.startswith("redis"):
+        folder = tmp_path / "broker"
+        folder.mkdir()
+        broker = "filesystem://"
+        transport_options = {"data_folder_in": str(folder), "data_folder_out": str(folder)}
+        env["CELERY_TEST_FS_BROKER"] = str(folder)
+    env["CELERY_BROKER_URL"] = broker
+    old = (app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_transport_options)
+    app.conf.task_always_eager = False
+    app.conf.broker_url = broker
+    app.conf.broker_transport_options = transport_options
+    app.pool.force_close_all()
+    log = tmp_path / "worker.log"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "neighborhood",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            f"test-{os.getpid()}@%h",
+        ],
+        cwd=Path(settings.BASE_DIR),
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while "ready" not in log.read_text() and time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError(f"worker exited: {log.read_text()[-2000:]}")
+            time.sleep(0.2)
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_transport_options = old
+        app.pool.force_close_all()
+
+
+def wait_for(condition, timeout: float = 30.0, interval: float = 0.2):
+    """Poll ``condition`` until it returns a truthy value or ``timeout`` seconds pass."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    return condition()
