@@ -32,10 +32,16 @@ class AccountAdapter(DefaultAccountAdapter):
     def set_phone(self, user, phone: str, verified: bool) -> None:
         user.phone = phone
         user.phone_verified = verified
-        user.save(update_fields=["phone", "phone_verified"])
+        if user.pk:  # during sign-up allauth sets the phone before the user is first saved
+            user.save(update_fields=["phone", "phone_verified"])
 
     def get_phone(self, user):
         return (user.phone, user.phone_verified) if user.phone else None
+
+    def send_account_already_exists_sms(self, phone: str) -> None:
+        # Sign-up does not reveal that a number is registered; its owner is told instead.
+        send_sms(phone=phone, body=_("Someone tried to register with your number. You already have an account: "
+                                     "sign in, or reset your password."))
 
     def set_phone_verified(self, user, phone: str) -> None:
         user.phone_verified = True

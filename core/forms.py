@@ -13,3 +13,8 @@ class SignupForm(AllauthSignupForm):
     )
 
     field_order = ["real_name", "phone", "email", "password1", "password2", "consent"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].label = _("Mobile number")
+        self.fields["phone"].help_text = _("We send a 6-digit code to this number.")

@@ -30,6 +30,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 # ---------------------------------------------------------------- core switches
 DEBUG = env_bool("DEBUG", False)
+# Fixed at start-up (tests flip DEBUG): demo accounts are never created in production.
+IS_PRODUCTION = not DEBUG
 # Development is explicit: `make run` and the tests set DJANGO_DEBUG=true.
 INSECURE_DEV_KEY = "dev-only-insecure-key-never-use-in-production"
 SECRET_KEY = env("SECRET_KEY") or (INSECURE_DEV_KEY if DEBUG else None)
@@ -141,6 +143,8 @@ ACCOUNT_ADAPTER = "core.accounts.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email", "phone"}
 ACCOUNT_SIGNUP_FIELDS = ["phone*", "email", "password1*", "password2*"]
 ACCOUNT_PHONE_VERIFICATION_ENABLED = True
+# Six digits are easier to read off a phone and type for elderly residents than letter codes.
+ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_FORMS = {"signup": "core.forms.SignupForm"}

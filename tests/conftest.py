@@ -15,8 +15,12 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(autouse=True)
-def _clean_sms_outbox():
+def _clean_outbox_and_cache():
+    """Each test starts with no sent texts and fresh rate-limit counters."""
+    from django.core.cache import cache
+
     MemorySmsBackend.outbox.clear()
+    cache.clear()
     yield
     MemorySmsBackend.outbox.clear()
 
@@ -100,7 +104,7 @@ def celery_worker_process(transactional_db, tmp_path):
     app.conf.task_always_eager = False
     app.conf.broker_url = broker
     app.conf.broker_transport_options = transport_options
-    app.pool.force_close_all()
+    _reset_connections(app)
     log = tmp_path / "worker.log"
     proc = subprocess.Popen(
         [
@@ -137,7 +141,16 @@ def celery_worker_process(transactional_db, tmp_path):
         except subprocess.TimeoutExpired:
             proc.kill()
         app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_transport_options = old
-        app.pool.force_close_all()
+        _reset_connections(app)
+
+
+def _reset_connections(app):
+    """Drop pooled broker connections so the next publish uses the current broker settings."""
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    if "amqp" in app.__dict__:
+        app.amqp._producer_pool = None
 
 
 def wait_for(condition, timeout: float = 30.0, interval: float = 0.2):

@@ -49,6 +49,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     real_name = factory.Sequence(lambda n: f"居民{n}")
     phone = factory.Sequence(lambda n: f"138{n:08d}")
+    phone_verified = True
     email = factory.Sequence(lambda n: f"user{n}@example.com")
     password = factory.PostGenerationMethodCall("set_password", "pass-word-123")
 

@@ -15,7 +15,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, force: bool = False, **options):
-        if not settings.DEBUG and not force:
+        if settings.IS_PRODUCTION and not force:
             raise CommandError(
                 "Refusing to load demo accounts with DEBUG off: demo data never goes to production."
             )

@@ -7,13 +7,18 @@ Needs gettext (``apt-get install gettext``) on the developer's machine only: the
 ``.mo`` files are committed.
 """
 
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+# A script, not "python -m django": run inside an app folder, -m would let core/selectors.py shadow
+# the standard library's selectors module.
+DJANGO_ADMIN = str(Path(sys.executable).parent / "django-admin")
 LANGS = ["zh_Hans", "zh_Hant", "en"]
 PROJECT_APPS = ["core", "centers", "orgs", "volunteers", "dispatch", "care", "deliberation", "reports"]
 
@@ -29,6 +34,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, app=None, no_extract=False, **options):
         base = Path(settings.BASE_DIR)
+        env = dict(os.environ, PYTHONPATH=str(base))
         targets = app or (["project"] + [a for a in PROJECT_APPS if apps.is_installed(a)])
         for target in targets:
             root = base if target == "project" else base / target
@@ -39,26 +45,17 @@ class Command(BaseCommand):
                 ignore = ["--ignore=.venv", "--ignore=var", "--ignore=migrations", "--ignore=tests"]
                 if target == "project":
                     ignore += [f"--ignore={a}" for a in PROJECT_APPS]
-                for domain in ("django", "djangojs"):
-                    if domain == "djangojs" and not any(root.rglob("*.js")):
-                        continue
-                    cmd = [
-                        "django-admin",
-                        "makemessages",
-                        "--no-obsolete",
-                        "--no-location",
-                        "-d",
-                        domain,
-                        *ignore,
-                    ]
-                    cmd += [f"-l{lang}" for lang in LANGS]
-                    subprocess.run(cmd, cwd=root, check=True, capture_output=True)
+                # JavaScript takes its words from the page (data attributes), so only "django" is extracted.
+                cmd = [DJANGO_ADMIN, "makemessages", "--no-obsolete", "--no-location", *ignore]
+                cmd += [f"-l{lang}" for lang in LANGS]
+                subprocess.run(cmd, cwd=root, check=True, capture_output=True, env=env)
             self._fill_hant(root / "locale")
             subprocess.run(
-                ["django-admin", "compilemessages", "--ignore=.venv"],
+                [DJANGO_ADMIN, "compilemessages", "--ignore=.venv"],
                 cwd=root,
                 check=True,
                 capture_output=True,
+                env=env,
             )
             self.stdout.write(f"{target}: catalogs updated")
 

@@ -1,0 +1,64 @@
+from core import access
+from core.models import Center, Role, RoleAssignment
+from core.services import grant_role, revoke_role
+from tests.factories import CenterFactory, UserFactory
+
+
+def test_social_worker_sees_only_the_centers_of_their_assignments(world):
+    visible = access.scope(world.user("worker"), Center.objects.all())
+    assert list(visible) == [world.center_a]
+
+
+def test_street_staff_see_every_center_of_their_street_and_no_other(world):
+    sibling = CenterFactory(community__street=world.center_a.street)
+    visible = set(access.scope(world.user("street"), Center.objects.all()))
+    assert visible == {world.center_a, sibling}
+
+
+def test_district_admin_and_superuser_see_the_whole_district(world):
+    for role in ("district", "admin"):
+        assert set(access.scope(world.user(role), Center.objects.all())) == {world.center_a, world.center_b}
+
+
+def test_residents_and_anonymous_users_see_no_staff_rows(world):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert not access.scope(world.user("resident"), Center.objects.all()).exists()
+    assert not access.scope(AnonymousUser(), Center.objects.all()).exists()
+
+
+def test_manager_may_change_own_center_but_not_another(world):
+    manager = world.user("manager")
+    assert access.can(manager, "change", world.center_a)
+    assert not access.can(manager, "change", world.center_b)
+    assert not access.can(world.user("worker"), "change", world.center_a)
+
+
+def test_deactivated_staff_lose_access_at_once(world):
+    worker = world.user("worker")
+    worker.is_active = False
+    worker.save()
+    assert not access.scope(worker, Center.objects.all()).exists()
+
+
+def test_granting_a_staff_role_opens_the_admin_and_revoking_closes_it(db):
+    user = UserFactory()
+    center = CenterFactory()
+    assignment = grant_role(user=user, role=Role.SOCIAL_WORKER, center=center)
+    user.refresh_from_db()
+    assert user.is_staff
+    assert grant_role(user=user, role=Role.SOCIAL_WORKER, center=center) == assignment  # idempotent
+    revoke_role(assignment=assignment)
+    user.refresh_from_db()
+    assert not user.is_staff
+    assert not RoleAssignment.objects.filter(user=user).exists()
+
+
+def test_a_role_needs_the_scope_it_works_in(db):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        grant_role(user=UserFactory(), role=Role.SOCIAL_WORKER)  # no center
+    with pytest.raises(ValidationError):
+        grant_role(user=UserFactory(), role=Role.STREET_STAFF, center=CenterFactory())  # wrong scope
