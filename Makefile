@@ -5,7 +5,6 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
-export DJANGO_SETTINGS_MODULE ?= neighborhood.settings
 
 .PHONY: help install run serve test test-fast lint fmt migrations-check messages bench backup restore browser-deps
 

@@ -250,6 +250,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Number of trusted reverse proxies in front of the portal; X-Forwarded-For is ignored when 0.
 TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 # ---------------------------------------------------------------- logging
 LOGGING = {

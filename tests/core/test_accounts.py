@@ -84,3 +84,25 @@ def test_sign_in_with_an_unconfirmed_mobile_number_asks_for_the_sms_code(db, cli
     response = client.post(reverse("account_login"), {"login": "new@example.com", "password": "pass-word-123"})
     assert response["Location"] == reverse("account_verify_phone")
     assert MemorySmsBackend.outbox[-1][0] == "13900000009"
+
+
+def test_failed_sign_ins_are_rate_limited_even_with_a_spoofed_forwarded_for(db, client):
+    UserFactory(email="target@example.com")
+    for i in range(8):
+        response = client.post(reverse("account_login"), {"login": "target@example.com", "password": f"guess-{i}"},
+                               HTTP_X_FORWARDED_FOR=f"10.0.{i}.{i}")
+    assert "登录失败次数过多" in response.content.decode()
+    # The right password is refused too while the limit holds.
+    response = client.post(reverse("account_login"), {"login": "target@example.com", "password": "pass-word-123"},
+                           HTTP_X_FORWARDED_FOR="10.9.9.9")
+    assert "_auth_user_id" not in client.session
+
+
+def test_deactivating_a_user_ends_their_session_at_once(db, client):
+    user = UserFactory()
+    client.force_login(user)
+    assert client.get(reverse("core:me")).status_code == 200
+    user.is_active = False
+    user.save()
+    response = client.get(reverse("core:me"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
