@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: help install run serve test test-fast lint fmt migrations-check messages bench backup restore browser-deps
+.PHONY: help install run stop logs test test-fast lint fmt migrations-check messages bench backup restore browser-deps
 
 help:  ## show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -25,8 +25,14 @@ browser-deps:  ## install Debian's Chromium and CJK fonts for the browser tests 
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
 	  else echo "Browser tests need /usr/bin/chromium: sudo apt-get install chromium fonts-wqy-microhei"; exit 1; fi; fi
 
-run: install  ## migrate, load the demo data, start worker + beat + web on http://127.0.0.1:$(PORT)
-	DJANGO_DEBUG=true ./bin/run-portal $(PORT)
+run: install  ## migrate, load the demo data, start web + worker + beat on http://127.0.0.1:$(PORT) (background)
+	DJANGO_DEBUG=true $(PY) manage.py portal start --port $(PORT)
+
+stop:  ## stop what `make run` started
+	DJANGO_DEBUG=true $(PY) manage.py portal stop
+
+logs:  ## follow the web, worker and beat logs
+	tail -f var/log/web.log var/log/worker.log var/log/beat.log
 
 test: install browser-deps  ## run the whole suite (SQLite by default; DATABASE_URL selects PostgreSQL)
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)
@@ -48,10 +54,8 @@ messages: install  ## extract strings, fill Traditional Chinese from Simplified,
 bench: install  ## build the district data set on PostgreSQL and measure the hot paths
 	./bin/bench
 
-backup: install  ## dump the database to var/backup.json
-	DJANGO_DEBUG=true $(PY) manage.py dumpdata --natural-foreign --exclude contenttypes --exclude auth.permission --exclude sessions --exclude django_celery_beat -o var/backup.json
-	@echo "backup written to var/backup.json"
+backup: install  ## back up the database and media files to var/backup/ (with a manifest)
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py backup
 
-restore: install  ## load var/backup.json into the database
-	DJANGO_DEBUG=true $(PY) manage.py loaddata var/backup.json
-	@echo "restored from var/backup.json"
+restore: install  ## restore var/backup/ and check row counts and checksums against the manifest
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py restore --yes

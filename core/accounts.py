@@ -40,8 +40,13 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_account_already_exists_sms(self, phone: str) -> None:
         # Sign-up does not reveal that a number is registered; its owner is told instead.
-        send_sms(phone=phone, body=_("Someone tried to register with your number. You already have an account: "
-                                     "sign in, or reset your password."))
+        send_sms(
+            phone=phone,
+            body=_(
+                "Someone tried to register with your number. You already have an account: "
+                "sign in, or reset your password."
+            ),
+        )
 
     def set_phone_verified(self, user, phone: str) -> None:
         user.phone_verified = True

@@ -9,8 +9,14 @@ from tests.factories import UserFactory
 
 
 def _signup(client, **overrides):
-    data = {"real_name": "王秀英", "phone": "139 1234 5678", "email": "", "password1": "Xingfu-2026!",
-            "password2": "Xingfu-2026!", "consent": "on"}
+    data = {
+        "real_name": "王秀英",
+        "phone": "139 1234 5678",
+        "email": "",
+        "password1": "Xingfu-2026!",
+        "password2": "Xingfu-2026!",
+        "consent": "on",
+    }
     data.update(overrides)
     return client.post(reverse("account_signup"), data)
 
@@ -81,7 +87,9 @@ def test_wrong_password_is_refused_in_chinese(db, client):
 
 def test_sign_in_with_an_unconfirmed_mobile_number_asks_for_the_sms_code(db, client):
     UserFactory(email="new@example.com", phone="13900000009", phone_verified=False)
-    response = client.post(reverse("account_login"), {"login": "new@example.com", "password": "pass-word-123"})
+    response = client.post(
+        reverse("account_login"), {"login": "new@example.com", "password": "pass-word-123"}
+    )
     assert response["Location"] == reverse("account_verify_phone")
     assert MemorySmsBackend.outbox[-1][0] == "13900000009"
 
@@ -89,12 +97,18 @@ def test_sign_in_with_an_unconfirmed_mobile_number_asks_for_the_sms_code(db, cli
 def test_failed_sign_ins_are_rate_limited_even_with_a_spoofed_forwarded_for(db, client):
     UserFactory(email="target@example.com")
     for i in range(8):
-        response = client.post(reverse("account_login"), {"login": "target@example.com", "password": f"guess-{i}"},
-                               HTTP_X_FORWARDED_FOR=f"10.0.{i}.{i}")
+        response = client.post(
+            reverse("account_login"),
+            {"login": "target@example.com", "password": f"guess-{i}"},
+            HTTP_X_FORWARDED_FOR=f"10.0.{i}.{i}",
+        )
     assert "登录失败次数过多" in response.content.decode()
     # The right password is refused too while the limit holds.
-    response = client.post(reverse("account_login"), {"login": "target@example.com", "password": "pass-word-123"},
-                           HTTP_X_FORWARDED_FOR="10.9.9.9")
+    response = client.post(
+        reverse("account_login"),
+        {"login": "target@example.com", "password": "pass-word-123"},
+        HTTP_X_FORWARDED_FOR="10.9.9.9",
+    )
     assert "_auth_user_id" not in client.session
 
 
