@@ -3,6 +3,8 @@
 import os
 
 os.environ.setdefault("DJANGO_DEBUG", "true")
+# Browser tests drive live_server from Playwright's event loop thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from neighborhood.settings import *  # noqa: E402,F403
 from neighborhood.settings import DATA_DIR, DATABASES, STORAGES, env  # noqa: E402

@@ -14,6 +14,11 @@ from .world import build_world
 CHROMIUM = "/usr/bin/chromium"
 
 
+def pytest_collection_modifyitems(session, config, items):
+    """Run the URL-matrix gate first, so that an unlisted URL pattern is the first failure reported."""
+    items.sort(key=lambda item: 0 if item.name == "test_every_url_pattern_has_a_matrix_row" else 1)
+
+
 @pytest.fixture(autouse=True)
 def _clean_outbox_and_cache():
     """Each test starts with no sent texts and fresh rate-limit counters."""
