@@ -30,3 +30,14 @@ def test_demo_worker_is_scoped_to_one_center(db):
 
     worker = User.objects.get(email="worker@example.com")
     assert list(access.visible_centers(worker).values_list("slug", flat=True)) == ["baiyutan"]
+
+
+def test_seed_district_builds_places_and_residents_in_bulk(db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        call_command("seed_district", scale=0.02, stdout=StringIO())
+    assert Center.objects.filter(slug__startswith="bench-").count() == 11  # 1 street + 10 communities
+    assert User.objects.filter(real_name__startswith="居民").count() == 1000
+    assert len(ctx.captured_queries) < 2000  # bulk inserts, not one query per row

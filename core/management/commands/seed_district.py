@@ -12,10 +12,10 @@ class Command(BaseCommand):
     help = "Generate district-scale data with bulk inserts (scale 1: 110 centers, 50,000 residents, ...)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", type=int, default=1)
+        parser.add_argument("--scale", type=float, default=1.0, help="1 = a district; 0.01 for a quick run")
         parser.add_argument("--seed", type=int, default=2026)
 
-    def handle(self, *args, scale: int, seed: int, **options):
+    def handle(self, *args, scale: float, seed: int, **options):
         rng = random.Random(seed)
         started = time.monotonic()
         for config in apps.get_app_configs():
