@@ -1,5 +1,9 @@
 import secrets
 
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.utils.translation import gettext as _
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
@@ -10,10 +14,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from . import access
+from .forms import ErasureForm
+from .privacy import erase_personal_data, export_personal_data
+from .spreadsheets import workbook_bytes
 from .models import WorkerPing
 from .profile import render_me_sections
 from .selectors import list_streets_with_centers
 from .tasks import ping_worker_task
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -24,6 +34,32 @@ def home(request: HttpRequest) -> HttpResponse:
 @never_cache
 def me(request: HttpRequest) -> HttpResponse:
     return render(request, "core/me.html", {"sections": render_me_sections(request)})
+
+
+@login_required
+@never_cache
+def my_data(request: HttpRequest) -> HttpResponse:
+    """Download my data (JSON or Excel), or close my account and erase my personal information."""
+    fmt = request.GET.get("format")
+    if fmt in ("json", "xlsx"):
+        data = export_personal_data(user=request.user)
+        if fmt == "json":
+            response = JsonResponse(
+                data, json_dumps_params={"ensure_ascii": False, "indent": 1, "default": str}
+            )
+            filename = "my-data.json"
+        else:
+            response = HttpResponse(workbook_bytes(data), content_type=XLSX)
+            filename = "my-data.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    form = ErasureForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        erase_personal_data(user=request.user)
+        logout(request)
+        messages.success(request, _("Your account is closed and your personal information has been removed."))
+        return redirect("core:home")
+    return render(request, "core/my_data.html", {"form": form})
 
 
 @require_POST

@@ -1,8 +1,14 @@
-from tests.url_matrix_rows import NOT_ALLOWED, OK, PUBLIC, SIGNED_IN, Row
+from tests.url_matrix_rows import LOGIN, NOT_ALLOWED, OK, PUBLIC, SIGNED_IN, Row
 
 ROWS = [
     Row("core:home", get=PUBLIC),
     Row("core:me", get=SIGNED_IN),
+    Row(
+        "core:my_data",
+        get=SIGNED_IN,
+        post={"anonymous": LOGIN, "*": OK},
+        note="a POST without confirmation re-renders the form; erasure itself is tested in test_privacy",
+    ),
     Row(
         "core:text_size",
         get={"*": NOT_ALLOWED},

@@ -25,7 +25,15 @@ def table_fingerprint() -> dict[str, dict]:
     result = {}
     for model in apps.get_models():
         label = model._meta.label
-        if label.startswith(("contenttypes.", "auth.Permission", "sessions.", "admin.LogEntry")):
+        if label.startswith(
+            (
+                "contenttypes.",
+                "auth.Permission",
+                "sessions.",
+                "admin.LogEntry",
+                "django_celery_beat.PeriodicTasks",
+            )
+        ):
             continue
         if model._meta.proxy or not model._meta.managed:
             continue

@@ -11,6 +11,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from core.services import audit_maintenance
+
 from .backup import table_fingerprint
 
 
@@ -27,7 +29,7 @@ class Command(BaseCommand):
         data = (folder / "data.json").read_bytes()
         if hashlib.sha256(data).hexdigest() != manifest["data_sha256"]:
             raise CommandError("The backup file is damaged: its checksum does not match the manifest.")
-        with transaction.atomic():
+        with transaction.atomic(), audit_maintenance():
             call_command("flush", interactive=False, verbosity=0)
             call_command("loaddata", str(folder / "data.json"), verbosity=0)
             self._reset_sequences()
