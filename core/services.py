@@ -4,7 +4,7 @@ from contextlib import contextmanager
 
 from django.db import connection, transaction
 
-from .models import STAFF_ROLES, AuditEntry, Center, Role, RoleAssignment, Street, User
+from .models import STAFF_ROLES, AuditEntry, Center, RoleAssignment, Street, User
 
 
 @transaction.atomic

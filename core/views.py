@@ -1,27 +1,25 @@
 import secrets
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.utils.translation import gettext as _
-
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from . import access
 from .forms import ErasureForm
-from .privacy import erase_personal_data, export_personal_data
-from .spreadsheets import workbook_bytes
 from .models import WorkerPing
+from .privacy import erase_personal_data, export_personal_data
 from .profile import render_me_sections
 from .selectors import list_streets_with_centers
+from .spreadsheets import workbook_bytes
 from .tasks import ping_worker_task
-
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
