@@ -33,6 +33,7 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault(
             "Content-Security-Policy", ADMIN_CSP if request.path.startswith("/admin/") else CSP
         )
-        if getattr(request, "sensitive", False) or request.path.startswith("/admin/"):
+        if request.path.startswith("/admin/"):
+            # Staff pages hold personal data: never kept by a browser or proxy cache.
             response.headers["Cache-Control"] = "no-store"
         return response
