@@ -30,7 +30,7 @@ def test_home_switch_language_sign_up_with_mobile_then_sign_in(live_server, page
     page.locator("input[name=password1]").fill("Xingfu-2026!")
     page.locator("input[name=password2]").fill("Xingfu-2026!")
     page.locator("input[name=consent]").check()
-    page.locator("form button[type=submit]").last.click()
+    page.locator("main form button[type=submit]").last.click()
 
     page.wait_for_url(re.compile(r"/accounts/phone/verify/"))
     code = re.search(r"(\d{6})", MemorySmsBackend.outbox[-1][1]).group(1)
@@ -39,7 +39,8 @@ def test_home_switch_language_sign_up_with_mobile_then_sign_in(live_server, page
     page.wait_for_url(re.compile(r"/me/"))
     assert User.objects.get(phone="13912345678").phone_verified
 
-    page.get_by_role("button", name="退出").click()
+    page.get_by_role("link", name="退出").click()
+    page.locator("main form button[type=submit]").first.click()  # confirm signing out
     page.get_by_role("link", name="登录").first.click()
     page.locator("input[name=login]").fill("13912345678")
     page.locator("input[name=password]").fill("Xingfu-2026!")
