@@ -48,8 +48,12 @@ def record_audit(*, actor: User | None, action: str, obj, detail: str = "") -> A
 def audit_maintenance():
     """Allow emptying the audit log inside this block (restoring a backup); never for a single row."""
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("INSERT INTO core_audit_unlock (id) VALUES (1)")
+        cursor.execute("SELECT COUNT(*) FROM core_audit_unlock")
+        already_unlocked = cursor.fetchone()[0] > 0
+        if not already_unlocked:
+            cursor.execute("INSERT INTO core_audit_unlock (id) VALUES (1)")
         try:
             yield
         finally:
-            cursor.execute("DELETE FROM core_audit_unlock")
+            if not already_unlocked:
+                cursor.execute("DELETE FROM core_audit_unlock")

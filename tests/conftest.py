@@ -14,6 +14,21 @@ from .world import build_world
 CHROMIUM = "/usr/bin/chromium"
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Let pytest-django empty the audit log between transactional tests.
+
+    The audit log refuses DELETE and TRUNCATE unless core_audit_unlock holds a row (see core
+    migration 0002). The test database keeps that row for its whole life; the test of the
+    append-only rule removes it inside its own transaction.
+    """
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_audit_unlock")
+        cursor.execute("INSERT INTO core_audit_unlock (id) VALUES (1)")
+
+
 def pytest_collection_modifyitems(session, config, items):
     """Run the URL-matrix gate first, so that an unlisted URL pattern is the first failure reported."""
     items.sort(key=lambda item: 0 if item.name == "test_every_url_pattern_has_a_matrix_row" else 1)

@@ -1,0 +1,429 @@
+"""Reads for service requests, sites and supplies; visibility is applied here, once."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import access
+from core.models import Center, Community, User
+from volunteers.models import Availability, Membership, Skill, Team, Volunteer
+
+from .models import (
+    Assignment,
+    CallAnswer,
+    Category,
+    CollectionSite,
+    Feedback,
+    Mobilisation,
+    ServiceRequest,
+    ServiceVehicle,
+    Status,
+    StatusChange,
+    SupplyEntry,
+)
+
+
+# ------------------------------------------------------------------ places
+def center_for_community(community: Community) -> Center | None:
+    """The center that handles requests from ``community``: its own center, else its street's."""
+    centers = Center.objects.filter(is_active=True)
+    return (
+        centers.filter(community=community).order_by("pk").first()
+        or centers.filter(street_id=community.street_id, level=Center.Level.STREET).order_by("pk").first()
+        or centers.filter(street_id=community.street_id).order_by("pk").first()
+    )
+
+
+def list_request_communities() -> QuerySet[Community]:
+    """Communities a resident can pick on the form (those a center serves), grouped by street."""
+    return (
+        Community.objects.filter(Q(centers__is_active=True) | Q(street__centers__is_active=True))
+        .select_related("street")
+        .distinct()
+        .order_by("street__name", "name")
+    )
+
+
+def list_public_sites() -> QuerySet[CollectionSite]:
+    """Active collection sites with their communities: public information for residents."""
+    return (
+        CollectionSite.objects.filter(is_active=True)
+        .select_related("center__street")
+        .prefetch_related(Prefetch("communities", queryset=Community.objects.order_by("name")))
+        .order_by("center__street__name", "name")
+    )
+
+
+# ------------------------------------------------------------------ requests
+def _active_assignments() -> Prefetch:
+    return Prefetch(
+        "assignments",
+        queryset=Assignment.objects.filter(response__in=Assignment.ACTIVE).select_related(
+            *assignee_relations()
+        ),
+        to_attr="active_assignments",
+    )
+
+
+def assignee_relations() -> list[str]:
+    """The relations an assignment's assignee lives in."""
+    return ["site", "vehicle", "volunteer__user", "team"]
+
+
+def list_desk_requests(*, user: User) -> QuerySet[ServiceRequest]:
+    """Requests the staff member may see, newest first, ready for the dispatch desk list."""
+    qs = ServiceRequest.objects.select_related("center", "community", "collection_site").prefetch_related(
+        _active_assignments()
+    )
+    return access.scope(user, qs, "view")
+
+
+def get_desk_request(*, user: User, pk: int, action: str = "view") -> ServiceRequest | None:
+    qs = ServiceRequest.objects.select_related(
+        "center__street", "community", "collection_site", "requester", "recorded_by"
+    ).prefetch_related(
+        _active_assignments(),
+        Prefetch("history", queryset=StatusChange.objects.select_related("by")),
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.select_related("assigned_by", *assignee_relations()),
+            to_attr="all_assignments",
+        ),
+    )
+    return access.scope(user, qs, action).filter(pk=pk).first()
+
+
+def get_request_by_public_id(*, public_id) -> ServiceRequest | None:
+    return (
+        ServiceRequest.objects.select_related("center", "community", "requester")
+        .prefetch_related(_active_assignments(), Prefetch("history", queryset=StatusChange.objects.all()))
+        .filter(public_id=public_id)
+        .first()
+    )
+
+
+def list_my_requests(*, user: User) -> QuerySet[ServiceRequest]:
+    """A resident's own requests (filed on the web, or recorded for them by staff)."""
+    return (
+        ServiceRequest.objects.filter(requester=user)
+        .select_related("center", "community", "feedback")
+        .prefetch_related(_active_assignments())
+    )
+
+
+def request_feedback(request: ServiceRequest) -> Feedback | None:
+    try:
+        return request.feedback
+    except Feedback.DoesNotExist:
+        return None
+
+
+def may_see_details(*, user: User, request: ServiceRequest) -> bool:
+    """The requester and staff in scope see the description; a link holder sees only the status."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return request.requester_id == user.pk or access.can(user, "view", request)
+
+
+def may_rate_online(*, user: User, request: ServiceRequest) -> bool:
+    """The signed-in requester rates; a request filed without an account is rated via its link."""
+    if request.requester_id is None:
+        return True
+    return getattr(user, "is_authenticated", False) and user.pk == request.requester_id
+
+
+# ------------------------------------------------------------------ suggestions
+def _covering_first(qs, *, request: ServiceRequest, nearby: Q, limit: int = 5) -> list:
+    covering = (
+        list(qs.filter(communities=request.community_id).order_by("name")[:limit])
+        if request.community_id
+        else []
+    )
+    rest = qs.filter(nearby).exclude(pk__in=[row.pk for row in covering]).order_by("name")
+    return covering + list(rest[: max(limit - len(covering), 0)])
+
+
+def suggest_sites(*, request: ServiceRequest) -> list[CollectionSite]:
+    """Active fixed sites covering the request's community, then others of its center."""
+    return _covering_first(
+        CollectionSite.objects.filter(is_active=True), request=request, nearby=Q(center_id=request.center_id)
+    )
+
+
+def suggest_vehicles(*, request: ServiceRequest) -> list[ServiceVehicle]:
+    """Active vehicles whose route covers the community, then others of the same street."""
+    return _covering_first(
+        ServiceVehicle.objects.filter(is_active=True),
+        request=request,
+        nearby=Q(center__street_id=request.center.street_id),
+    )
+
+
+def assignable_sites(*, user: User) -> QuerySet[CollectionSite]:
+    return access.scope(user, CollectionSite.objects.filter(is_active=True), "view")
+
+
+def assignable_vehicles(*, user: User) -> QuerySet[ServiceVehicle]:
+    return access.scope(user, ServiceVehicle.objects.filter(is_active=True), "view")
+
+
+# ------------------------------------------------------------------ reminders
+def waiting_too_long(*, since) -> QuerySet[ServiceRequest]:
+    return ServiceRequest.objects.filter(status=Status.NEW, waiting_since__lte=since)
+
+
+# ------------------------------------------------------------------ supplies
+def list_supply_entries(*, user: User) -> QuerySet[SupplyEntry]:
+    return access.scope(user, SupplyEntry.objects.select_related("center", "recorded_by"), "view")
+
+
+def supply_stock(*, center: Center, item: str, unit: str) -> Decimal:
+    totals = SupplyEntry.objects.filter(center=center, item=item, unit=unit).aggregate(
+        received=Sum("quantity", filter=Q(direction=SupplyEntry.Direction.RECEIVED)),
+        distributed=Sum("quantity", filter=Q(direction=SupplyEntry.Direction.DISTRIBUTED)),
+    )
+    return (totals["received"] or Decimal(0)) - (totals["distributed"] or Decimal(0))
+
+
+def list_supply_stock(*, user: User) -> list[dict]:
+    """Per center and item: received, distributed and what is left, for the centers in scope."""
+    rows = (
+        list_supply_entries(user=user)
+        .order_by()
+        .values("center__name", "item", "unit")
+        .annotate(
+            received=Sum("quantity", filter=Q(direction=SupplyEntry.Direction.RECEIVED)),
+            distributed=Sum("quantity", filter=Q(direction=SupplyEntry.Direction.DISTRIBUTED)),
+        )
+        .order_by("center__name", "item")
+    )
+    result = []
+    for row in rows:
+        received, distributed = row["received"] or Decimal(0), row["distributed"] or Decimal(0)
+        result.append(
+            {**row, "received": received, "distributed": distributed, "left": received - distributed}
+        )
+    return result
+
+
+def assignee_description(assignment: Assignment) -> str:
+    """How the requester sees who serves them: a volunteer's name is not shown to them."""
+    if assignment.kind == Assignment.Kind.VOLUNTEER:
+        return _("a volunteer")
+    return f"{assignment.get_kind_display()} · {assignment.assignee_label}"
+
+
+# ------------------------------------------------------------------ volunteers and teams
+# Skill names (kept by the district administrator) that suit each category, matched by keyword.
+CATEGORY_SKILL_WORDS = {
+    Category.ELDERLY_HELP: ["陪伴", "医疗", "健康", "助老", "驾驶"],
+    Category.REPAIRS: ["维修", "电工", "修理"],
+    Category.COMPANIONSHIP: ["陪伴", "聊天"],
+    Category.MEDIATION: ["调解"],
+    Category.ENVIRONMENT: ["环保"],
+    Category.CHILD_CARE: ["辅导", "作业", "托管"],
+    Category.OTHER: [],
+}
+
+
+def skills_for_category(category: str) -> QuerySet[Skill]:
+    words = CATEGORY_SKILL_WORDS.get(category, [])
+    if not words:
+        return Skill.objects.none()
+    condition = Q()
+    for word in words:
+        condition |= Q(name__contains=word)
+    return Skill.objects.filter(condition)
+
+
+def availability_now(now=None) -> str:
+    """The availability code that covers this moment (local time)."""
+    local = timezone.localtime(now or timezone.now())
+    if local.weekday() >= 5:
+        return Availability.WEEKEND
+    return Availability.WEEKDAY_DAYTIME if 8 <= local.hour < 18 else Availability.WEEKDAY_EVENING
+
+
+@dataclass
+class VolunteerMatch:
+    volunteer: Volunteer
+    serves_community: bool
+    skill_names: list[str]
+    available: bool
+    open_tasks: int
+
+    @property
+    def label(self) -> str:
+        return str(self.volunteer)
+
+    @property
+    def reason(self) -> str:
+        parts = []
+        if self.serves_community:
+            parts.append(_("serves this community"))
+        if self.skill_names:
+            parts.append(_("skills: %(skills)s") % {"skills": "、".join(self.skill_names)})
+        if self.available:
+            parts.append(_("available now"))
+        parts.append(_("%(count)s open tasks") % {"count": self.open_tasks})
+        return " · ".join(str(p) for p in parts)
+
+
+def suggest_volunteers(*, request: ServiceRequest, limit: int = 5) -> list[VolunteerMatch]:
+    """Active volunteers near the request, ranked by community (2), skill (2), availability now
+    (1) and home center (1), then by fewest open tasks. One query plus one for their skills."""
+    skills = list(skills_for_category(request.category).values_list("pk", flat=True))
+    slot = availability_now()
+    through_c = Volunteer.communities.through
+    through_s = Volunteer.skills.through
+    serves = Exists(through_c.objects.filter(volunteer_id=OuterRef("pk"), community_id=request.community_id))
+    skilled = Exists(through_s.objects.filter(volunteer_id=OuterRef("pk"), skill_id__in=skills))
+    open_tasks = (
+        Assignment.objects.filter(volunteer_id=OuterRef("pk"), response__in=Assignment.ACTIVE)
+        .order_by()
+        .values("volunteer_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    available = Q(availability__contains=slot) | Q(availability__contains=Availability.ON_CALL)
+    qs = (
+        Volunteer.objects.filter(is_active=True, user__is_active=True)
+        .filter(Q(center__street_id=request.center.street_id) | serves)
+        .annotate(
+            serves=serves,
+            skilled=skilled,
+            is_available=Case(When(available, then=Value(True)), default=Value(False)),
+            open_tasks=Coalesce(Subquery(open_tasks, output_field=IntegerField()), 0),
+        )
+        .annotate(
+            score=Case(When(serves=True, then=Value(2)), default=Value(0))
+            + Case(When(skilled=True, then=Value(2)), default=Value(0))
+            + Case(When(is_available=True, then=Value(1)), default=Value(0))
+            + Case(When(center_id=request.center_id, then=Value(1)), default=Value(0))
+        )
+        .select_related("user")
+        .prefetch_related(
+            Prefetch("skills", queryset=Skill.objects.filter(pk__in=skills), to_attr="matching_skills")
+        )
+        .order_by("-score", "open_tasks", "pk")[:limit]
+    )
+    return [
+        VolunteerMatch(
+            volunteer=v,
+            serves_community=v.serves,
+            skill_names=[s.name for s in v.matching_skills],
+            available=v.is_available,
+            open_tasks=v.open_tasks,
+        )
+        for v in qs
+    ]
+
+
+def suggest_teams(*, request: ServiceRequest, limit: int = 3) -> list[Team]:
+    """Teams of the request's center first, then of its street, those with fitting skills first."""
+    skills = list(skills_for_category(request.category).values_list("pk", flat=True))
+    skilled = Exists(
+        Membership.objects.filter(
+            team_id=OuterRef("pk"), status=Membership.Status.APPROVED, volunteer__skills__in=skills
+        )
+    )
+    return list(
+        Team.objects.filter(center__street_id=request.center.street_id)
+        .annotate(
+            here=Case(When(center_id=request.center_id, then=Value(1)), default=Value(0)),
+            skilled=skilled,
+        )
+        .select_related("center")
+        .order_by("-skilled", "-here", "name")[:limit]
+    )
+
+
+def assignable_volunteers(*, user: User) -> QuerySet[Volunteer]:
+    return access.scope(user, Volunteer.objects.filter(is_active=True).select_related("user"), "view")
+
+
+def assignable_teams(*, user: User) -> QuerySet[Team]:
+    return access.scope(user, Team.objects.all(), "view")
+
+
+def get_volunteer(*, user: User) -> Volunteer | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Volunteer.objects.filter(user=user).first()
+
+
+def list_my_tasks(*, user: User) -> QuerySet[Assignment]:
+    """Requests given to the user as a volunteer or as the leader of a team, open ones first."""
+    return (
+        Assignment.objects.filter(Q(volunteer__user=user) | Q(team__leader=user))
+        .filter(response__in=[*Assignment.ACTIVE, Assignment.Response.DECLINED])
+        .select_related("request__community", "request__center", "team", "volunteer__user")
+        .order_by("-assigned_at")
+    )
+
+
+def get_my_task(*, user: User, pk: int) -> Assignment | None:
+    return list_my_tasks(user=user).filter(pk=pk).first()
+
+
+def list_my_calls(*, user: User) -> QuerySet[CallAnswer]:
+    return (
+        CallAnswer.objects.filter(volunteer__user=user, mobilisation__status=Mobilisation.Status.OPEN)
+        .select_related("mobilisation__center")
+        .order_by("-mobilisation__created_at")
+    )
+
+
+# ------------------------------------------------------------------ mobilisation
+def list_mobilisations(*, user: User) -> QuerySet[Mobilisation]:
+    coming = Count("answers", filter=Q(answers__answer=CallAnswer.Answer.COMING))
+    asked = Count("answers")
+    return access.scope(
+        user,
+        Mobilisation.objects.select_related("center", "team", "skill").annotate(coming=coming, asked=asked),
+        "view",
+    )
+
+
+def get_mobilisation(*, user: User, pk: int, action: str = "view") -> Mobilisation | None:
+    qs = Mobilisation.objects.select_related("center", "team", "skill", "created_by").prefetch_related(
+        "communities", "waves"
+    )
+    return access.scope(user, qs, action).filter(pk=pk).first()
+
+
+def roster(*, call: Mobilisation) -> tuple[dict, QuerySet[CallAnswer]]:
+    """Counts per answer, and the roster: coming first, then received, waiting, cannot."""
+    counts = {a: 0 for a in CallAnswer.Answer.values}
+    for row in (
+        CallAnswer.objects.filter(mobilisation=call).order_by().values("answer").annotate(n=Count("pk"))
+    ):
+        counts[row["answer"]] = row["n"]
+    order = Case(
+        *[When(answer=a, then=Value(i)) for i, a in enumerate(["coming", "received", "waiting", "cannot"])],
+        default=Value(9),
+    )
+    rows = (
+        CallAnswer.objects.filter(mobilisation=call)
+        .select_related("volunteer__user", "volunteer__center")
+        .annotate(rank=order)
+        .order_by("rank", "answered_at", "pk")
+    )
+    return counts, rows

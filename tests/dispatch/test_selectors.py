@@ -1,0 +1,154 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.test import RequestFactory
+from django.utils import timezone
+
+from dispatch import selectors, services
+from dispatch.models import Status
+from dispatch.throttle import client_ip
+from tests.factories import CenterFactory, UserFactory
+
+from .factories import (
+    CollectionSiteFactory,
+    ServiceVehicleFactory,
+    SkillFactory,
+    TeamFactory,
+    VolunteerFactory,
+    join,
+    make_request,
+    request_in_state,
+)
+
+
+def test_desk_list_is_scoped_to_the_staff_members_centers(world):
+    mine = make_request(world.center_a)
+    theirs = make_request(world.center_b)
+    assert list(selectors.list_desk_requests(user=world.user("worker"))) == [mine]
+    assert list(selectors.list_desk_requests(user=world.user("street"))) == [mine]
+    assert set(selectors.list_desk_requests(user=world.user("district"))) == {mine, theirs}
+    assert not selectors.list_desk_requests(user=world.user("resident")).exists()
+
+
+def test_a_resident_lists_only_their_own_requests(db):
+    resident = UserFactory()
+    own = make_request(requester=resident)
+    make_request(requester=UserFactory())
+    assert list(selectors.list_my_requests(user=resident)) == [own]
+
+
+def test_description_is_for_the_requester_and_staff_in_scope(world):
+    request = make_request(world.center_a, requester=world.user("resident"))
+    assert selectors.may_see_details(user=world.user("resident"), request=request)
+    assert selectors.may_see_details(user=world.user("worker"), request=request)
+    assert not selectors.may_see_details(user=world.user("volunteer"), request=request)
+    assert not selectors.may_see_details(user=AnonymousUser(), request=request)
+
+
+def test_anonymous_requests_are_rated_through_their_link_and_account_requests_by_the_account(db):
+    anonymous = make_request()
+    owned = make_request(requester=UserFactory())
+    assert selectors.may_rate_online(user=AnonymousUser(), request=anonymous)
+    assert not selectors.may_rate_online(user=AnonymousUser(), request=owned)
+    assert selectors.may_rate_online(user=owned.requester, request=owned)
+
+
+def test_volunteer_suggestions_rank_community_and_skill_first_and_skip_the_inactive(db):
+    center = CenterFactory()
+    request = make_request(center, category="repairs")
+    fixer_skill = SkillFactory(name="家电维修")
+    best = VolunteerFactory(center=center, skills=[fixer_skill])
+    plain = VolunteerFactory(center=center)
+    VolunteerFactory(center=center, skills=[fixer_skill], is_active=False)
+    VolunteerFactory()  # another street altogether
+    matches = selectors.suggest_volunteers(request=request)
+    assert [m.volunteer for m in matches] == [best, plain]
+    assert matches[0].serves_community and matches[0].skill_names == ["家电维修"]
+    assert "家电维修" in matches[0].reason
+
+
+def test_busy_volunteers_come_after_free_ones(db):
+    center = CenterFactory()
+    busy, free = VolunteerFactory(center=center), VolunteerFactory(center=center)
+    services.assign_request(request=make_request(center), by=UserFactory(), volunteer=busy)
+    matches = selectors.suggest_volunteers(request=make_request(center))
+    assert [m.volunteer for m in matches] == [free, busy]
+    assert matches[1].open_tasks == 1
+
+
+def test_team_suggestions_prefer_teams_with_the_skill(db):
+    center = CenterFactory()
+    plain_team = TeamFactory(center=center, name="A队")
+    skilled_team = TeamFactory(center=center, name="B队")
+    join(VolunteerFactory(center=center, skills=[SkillFactory(name="矛盾调解")]), skilled_team)
+    request = make_request(center, category="mediation")
+    assert selectors.suggest_teams(request=request)[:2] == [skilled_team, plain_team]
+
+
+def test_sites_covering_the_community_are_suggested_first(db):
+    center = CenterFactory()
+    other = CollectionSiteFactory(center=center, name="A站", communities=[])
+    covering = CollectionSiteFactory(center=CenterFactory(), name="Z站", communities=[center.community])
+    CollectionSiteFactory(center=center, name="B站", is_active=False)
+    request = make_request(center)
+    assert selectors.suggest_sites(request=request) == [covering, other]
+    vehicle = ServiceVehicleFactory(center=center)
+    assert selectors.suggest_vehicles(request=request) == [vehicle]
+
+
+def test_waiting_too_long_lists_only_new_requests_older_than_the_cut(db):
+    old = make_request()
+    request_in_state(Status.ASSIGNED)
+    cut = timezone.now() + dt.timedelta(seconds=1)
+    assert list(selectors.waiting_too_long(since=cut)) == [old]
+    assert not selectors.waiting_too_long(since=timezone.now() - dt.timedelta(hours=1)).exists()
+
+
+def test_supply_stock_per_center_and_item(world):
+    worker = world.user("worker")
+    for direction, quantity in [("received", "100"), ("received", "20.5"), ("distributed", "30")]:
+        services.record_supplies(
+            center=world.center_a,
+            direction=direction,
+            item="口罩",
+            unit="个",
+            quantity=Decimal(quantity),
+            recorded_by=worker,
+        )
+    assert selectors.supply_stock(center=world.center_a, item="口罩", unit="个") == Decimal("90.5")
+    rows = selectors.list_supply_stock(user=worker)
+    assert rows == [
+        {
+            "center__name": world.center_a.name,
+            "item": "口罩",
+            "unit": "个",
+            "received": Decimal("120.5"),
+            "distributed": Decimal("30"),
+            "left": Decimal("90.5"),
+        }
+    ]
+    assert (
+        selectors.list_supply_stock(user=world.user("worker"))
+        and not selectors.list_supply_entries(user=world.user("resident")).exists()
+    )
+
+
+# ------------------------------------------------------------------ client address for rate limits
+@pytest.mark.parametrize(
+    ("proxies", "header", "expected"),
+    [
+        (0, "1.2.3.4", "10.0.0.1"),  # nobody to trust: the header is ignored
+        (0, "", "10.0.0.1"),
+        (1, "6.6.6.6, 1.2.3.4", "1.2.3.4"),  # one proxy: the address it appended
+        (2, "6.6.6.6, 1.2.3.4, 172.16.0.2", "1.2.3.4"),
+        (2, "1.2.3.4", "10.0.0.1"),  # fewer entries than proxies: not from our proxies
+        (1, "6.6.6.6, not-an-ip", "10.0.0.1"),
+        (1, "2001:db8::1", "2001:db8::1"),
+    ],
+)
+def test_client_ip_trusts_only_the_configured_proxies(settings, proxies, header, expected):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=header)
+    assert client_ip(request) == expected
