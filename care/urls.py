@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "care"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("recipients/<int:pk>/timeline/", views.recipient_timeline, name="timeline"),
+    path("export/", views.export, name="export"),
+]
