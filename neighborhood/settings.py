@@ -170,6 +170,10 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "noreply@neighborhood.local")
 SMS_BACKEND = env("SMS_BACKEND", "core.sms.ConsoleSmsBackend")
 
+# ---------------------------------------------------------------- capabilities
+ACTIVITY_REMINDER_HOURS = [int(h) for h in env_list("ACTIVITY_REMINDER_HOURS", "24,2")]
+CARE_RETENTION_DAYS = int(env("CARE_RETENTION_DAYS", "1095"))
+
 # ---------------------------------------------------------------- languages
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("zh-hant", "繁體中文"), ("en", "English")]
