@@ -1,0 +1,46 @@
+"""Models of the deliberation app: 3+1 meetings and their record, public notices, mediation."""
+
+from .mediation import FollowUpCall, MediationCase, MediationParty, MediationSession
+from .meetings import (
+    PARTY_MEMBERS,
+    PUBLIC_STATUSES,
+    Ballot,
+    FollowUp,
+    InspectionPhoto,
+    Meeting,
+    Notice,
+    Objection,
+    Opinion,
+    OpinionCategory,
+    Option,
+    Participant,
+    Party,
+    Reminder,
+    SiteInspection,
+    Transition,
+    Vote,
+)
+
+__all__ = [
+    "PARTY_MEMBERS",
+    "PUBLIC_STATUSES",
+    "Ballot",
+    "FollowUp",
+    "FollowUpCall",
+    "InspectionPhoto",
+    "MediationCase",
+    "MediationParty",
+    "MediationSession",
+    "Meeting",
+    "Notice",
+    "Objection",
+    "Opinion",
+    "OpinionCategory",
+    "Option",
+    "Participant",
+    "Party",
+    "Reminder",
+    "SiteInspection",
+    "Transition",
+    "Vote",
+]
