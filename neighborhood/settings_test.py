@@ -25,6 +25,7 @@ if os.environ.get("CELERY_TEST_FS_BROKER"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": os.environ["CELERY_TEST_FS_BROKER"],
         "data_folder_out": os.environ["CELERY_TEST_FS_BROKER"],
+        "control_folder": os.environ["CELERY_TEST_FS_BROKER"] + "/control",
     }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SMS_BACKEND = "core.sms.MemorySmsBackend"
