@@ -166,9 +166,11 @@ def celery_worker_process(transactional_db, tmp_path):
 
 
 def _reset_connections(app):
-    """Drop pooled broker connections so the next publish uses the current broker settings."""
-    if app._pool is not None:
-        app._pool.force_close_all()
+    """Forget the app's pools so the next publish uses the current broker settings.
+
+    The pools themselves are kombu's, shared per broker URL: closing one would break every later
+    publish to that broker in this process.
+    """
     app._pool = None
     if "amqp" in app.__dict__:
         app.amqp._producer_pool = None
