@@ -1,0 +1,480 @@
+"""The pages measured, each with its one essential query (what the minimal view runs).
+
+A page is measured against a minimal view that runs only the query without which the page
+could not exist (its rows, or its object), through the same middleware and for the same
+actor, interleaved with it in the same process. The ratio of the two medians is what the
+targets bound: a page that renders its rows with a few well-joined queries stays within a
+small multiple of it; N+1 queries, unindexed filters and slow templates do not.
+
+Pages of apps that have not landed are skipped (their URL name does not resolve) and listed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+from .world import World
+
+LIST_ROWS = 20
+
+
+@dataclass
+class Page:
+    name: str
+    actor: str | None  # None: anonymous
+    kind: str  # "public", "signed-in" or "admin"
+    path: Callable[[World], str]
+    essential: Callable[[World], object]
+    # The same page showing fewer rows: its query count must be the same (flat in rows).
+    few_path: Callable[[World], str] | None = None
+    needs: tuple[str, ...] = ()  # app labels or "app.Model" that must exist
+
+    @property
+    def ratio_limit(self) -> float | None:
+        if self.name == "activity_list" and self.actor is None:
+            return 3.0
+        if self.actor is not None:
+            return 8.0
+        return None
+
+
+def _ids(qs, n: int = LIST_ROWS) -> list:
+    return list(qs.values_list("pk", flat=True)[:n])
+
+
+# ------------------------------------------------------------------ core and centers
+def _upcoming(w: World):
+    """The activity list's own query (centers' selector), in its order."""
+    from centers.selectors import list_upcoming_activities
+
+    return list_upcoming_activities()
+
+
+def _home(w):
+    from core.models import Center
+
+    return list(Center.objects.filter(is_active=True).values_list("pk", "street_id"))
+
+
+def _center_list(w):
+    from core.models import Center
+
+    return _ids(Center.objects.filter(is_active=True).order_by("street__name", "level", "name"), 30)
+
+
+def _center_detail(w):
+    from core.models import Center
+
+    return Center.objects.filter(slug=w.center.slug, is_active=True).values_list("pk", flat=True).get()
+
+
+def _activity_detail(w):
+    from centers.models import Activity
+
+    return Activity.objects.filter(pk=w.activity.pk, status="published").values_list("pk", flat=True).get()
+
+
+def _week(w):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    monday = timezone.localdate() - dt.timedelta(days=timezone.localdate().weekday())
+    start = timezone.make_aware(dt.datetime.combine(monday, dt.time()))
+    return _ids(_upcoming(w).filter(starts_at__gte=start, starts_at__lt=start + dt.timedelta(days=7)), 700)
+
+
+def _my_signups(w):
+    from centers.models import Signup
+
+    return _ids(Signup.objects.filter(resident=w.user("resident")).exclude(status="cancelled").order_by("pk"))
+
+
+def _last_page(w: World, url: str, count: int, per_page: int = LIST_ROWS) -> str:
+    pages = max(1, -(-count // per_page))
+    return f"{url}?page={pages}"
+
+
+def _selector_ids(path: str, *args, n: int = LIST_ROWS, user: str | None = None, **kwargs):
+    """Essential query from an app's selector: ``path`` = "app.selectors.function"."""
+
+    def essential(w: World):
+        from importlib import import_module
+
+        module, function = path.rsplit(".", 1)
+        call = getattr(import_module(module), function)
+        if user is not None:
+            kwargs["user"] = w.user(user)
+        return _ids(call(*args, **kwargs), n)
+
+    return essential
+
+
+def _admin(model_label: str, actor: str) -> Page:
+    """A changelist in the admin, against the scoped first page of its own ordering."""
+    app_label, model_name = model_label.split(".")
+
+    def essential(w: World):
+        from django.apps import apps
+        from django.contrib import admin
+
+        from core import access
+
+        model = apps.get_model(model_label)
+        model_admin = admin.site._registry[model]
+        qs = access.scope(w.user(actor), model._default_manager.all(), "view")
+        ordering = list(model_admin.ordering or model._meta.ordering or ["-pk"])
+        return _ids(qs.order_by(*ordering), model_admin.list_per_page)
+
+    return Page(
+        f"admin_{model_name.lower()}",
+        actor,
+        "admin",
+        lambda w: reverse(f"admin:{app_label}_{model_name.lower()}_changelist"),
+        essential,
+        needs=(model_label,),
+    )
+
+
+def _object(attr: str):
+    """The path of a sample object of the world (``w.<attr>``), or LookupError when there is none."""
+
+    def path(w: World) -> str:
+        obj = getattr(w, attr)
+        if obj is None:
+            raise LookupError(f"no {attr} in the data set")
+        return obj if isinstance(obj, str) else obj.get_absolute_url()
+
+    return path
+
+
+def _pk_of(attr: str, model_label: str):
+    def essential(w: World):
+        from django.apps import apps
+
+        return (
+            apps.get_model(model_label)
+            ._default_manager.filter(pk=getattr(w, attr).pk)
+            .values_list("pk", flat=True)
+            .get()
+        )
+
+    return essential
+
+
+PAGES: list[Page] = [
+    # ---------------------------------------------------------------- public: core, centers
+    Page("home", None, "public", lambda w: reverse("core:home"), _home),
+    Page(
+        "center_list",
+        None,
+        "public",
+        lambda w: reverse("centers:list"),
+        _center_list,
+        few_path=lambda w: f"{reverse('centers:list')}?q={w.quiet_center.name}",
+    ),
+    Page(
+        "center_detail",
+        None,
+        "public",
+        lambda w: w.center.get_absolute_url(),
+        _center_detail,
+        few_path=lambda w: w.quiet_center.get_absolute_url(),
+    ),
+    Page(
+        "activity_list",
+        None,
+        "public",
+        lambda w: reverse("centers:activity_list"),
+        lambda w: _ids(_upcoming(w)),
+        few_path=lambda w: f"{reverse('centers:activity_list')}?date_from={w.last_activity_day}",
+    ),
+    Page("activity_week", None, "public", lambda w: reverse("centers:week"), _week),
+    Page(
+        "activity_detail",
+        None,
+        "public",
+        lambda w: w.activity.get_absolute_url(),
+        _activity_detail,
+        few_path=lambda w: w.empty_activity.get_absolute_url(),
+    ),
+    # ---------------------------------------------------------------- public: the other apps
+    Page(
+        "organization_list",
+        None,
+        "public",
+        lambda w: reverse("orgs:list"),
+        _selector_ids("orgs.selectors.list_public_organizations"),
+        few_path=lambda w: f"{reverse('orgs:list')}?q={w.organization.name}",
+        needs=("orgs.Organization",),
+    ),
+    Page(
+        "organization_detail",
+        None,
+        "public",
+        _object("organization"),
+        _pk_of("organization", "orgs.Organization"),
+        needs=("orgs.Organization",),
+    ),
+    Page(
+        "grant_list",
+        None,
+        "public",
+        lambda w: reverse("orgs:grant_list"),
+        _selector_ids("orgs.selectors.list_public_grant_calls", n=100),
+        needs=("orgs.GrantCall",),
+    ),
+    Page(
+        "volunteers_index",
+        None,
+        "public",
+        lambda w: reverse("volunteers:index"),
+        _selector_ids("volunteers.selectors.list_teams", n=30),
+        needs=("volunteers.Team",),
+    ),
+    Page(
+        "team_detail",
+        None,
+        "public",
+        lambda w: reverse("volunteers:team_detail", args=[w.team.pk]),
+        _pk_of("team", "volunteers.Team"),
+        needs=("volunteers.Team",),
+    ),
+    Page(
+        "duty_detail",
+        None,
+        "public",
+        lambda w: reverse("volunteers:duty_detail", args=[w.duty.pk]),
+        _pk_of("duty", "volunteers.Duty"),
+        needs=("volunteers.Duty",),
+    ),
+    Page(
+        "shop_list",
+        None,
+        "public",
+        lambda w: reverse("volunteers:shop_list"),
+        _selector_ids("volunteers.selectors.list_shops", n=30),
+        needs=("volunteers.Shop",),
+    ),
+    Page(
+        "shop_detail",
+        None,
+        "public",
+        lambda w: reverse("volunteers:shop_detail", args=[w.shop.pk]),
+        _pk_of("shop", "volunteers.Shop"),
+        needs=("volunteers.Shop",),
+    ),
+    Page(
+        "collection_sites",
+        None,
+        "public",
+        lambda w: reverse("dispatch:site_list"),
+        _selector_ids("dispatch.selectors.list_public_sites", n=1000),
+        needs=("dispatch.CollectionSite",),
+    ),
+    Page(
+        "request_status",
+        None,
+        "public",
+        lambda w: reverse("dispatch:status", args=[w.service_request.public_id]),
+        _pk_of("service_request", "dispatch.ServiceRequest"),
+        needs=("dispatch.ServiceRequest",),
+    ),
+    Page(
+        "meeting_list",
+        None,
+        "public",
+        lambda w: reverse("deliberation:list"),
+        _selector_ids("deliberation.selectors.list_public_meetings"),
+        needs=("deliberation.Meeting",),
+    ),
+    Page(
+        "meeting_detail",
+        None,
+        "public",
+        lambda w: reverse("deliberation:detail", args=[w.meeting.pk]),
+        _pk_of("meeting", "deliberation.Meeting"),
+        needs=("deliberation.Meeting",),
+    ),
+    # ---------------------------------------------------------------- signed in
+    Page(
+        "activity_list",
+        "resident",
+        "signed-in",
+        lambda w: reverse("centers:activity_list"),
+        lambda w: _ids(_upcoming(w)),
+        few_path=lambda w: f"{reverse('centers:activity_list')}?date_from={w.last_activity_day}",
+    ),
+    Page(
+        "activity_detail",
+        "resident",
+        "signed-in",
+        lambda w: w.activity.get_absolute_url(),
+        _activity_detail,
+        few_path=lambda w: w.empty_activity.get_absolute_url(),
+    ),
+    Page("me", "resident", "signed-in", lambda w: reverse("core:me"), _my_signups),
+    Page(
+        "me",
+        "volunteer",
+        "signed-in",
+        lambda w: reverse("core:me"),
+        _selector_ids("centers.selectors.list_my_signups", user="volunteer"),
+        needs=("volunteers.Volunteer",),
+    ),
+    Page(
+        "shop_detail",
+        "volunteer",
+        "signed-in",
+        lambda w: reverse("volunteers:shop_detail", args=[w.shop.pk]),
+        _pk_of("shop", "volunteers.Shop"),
+        needs=("volunteers.Shop",),
+    ),
+    Page(
+        "task_list",
+        "volunteer",
+        "signed-in",
+        lambda w: reverse("dispatch:task_list"),
+        _selector_ids("dispatch.selectors.list_my_tasks", user="volunteer", n=50),
+        needs=("dispatch.Assignment",),
+    ),
+    Page(
+        "request_desk",
+        "worker",
+        "signed-in",
+        lambda w: reverse("dispatch:desk"),
+        _selector_ids("dispatch.selectors.list_desk_requests", user="worker", n=30),
+        needs=("dispatch.ServiceRequest",),
+    ),
+    Page(
+        "request_desk_detail",
+        "worker",
+        "signed-in",
+        lambda w: reverse("dispatch:desk_detail", args=[w.service_request.pk]),
+        _pk_of("service_request", "dispatch.ServiceRequest"),
+        needs=("dispatch.ServiceRequest",),
+    ),
+    Page(
+        "supplies",
+        "worker",
+        "signed-in",
+        lambda w: reverse("dispatch:supply_list"),
+        _selector_ids("dispatch.selectors.list_supply_entries", user="worker", n=50),
+        needs=("dispatch.SupplyEntry",),
+    ),
+    Page(
+        "mobilisations",
+        "worker",
+        "signed-in",
+        lambda w: reverse("dispatch:mobilisation_list"),
+        _selector_ids("dispatch.selectors.list_mobilisations", user="worker"),
+        needs=("dispatch.Mobilisation",),
+    ),
+    Page(
+        "care_overview",
+        "worker",
+        "signed-in",
+        lambda w: reverse("care:overview"),
+        _selector_ids("care.selectors.visible_recipients", user="worker"),
+        needs=("care.Recipient",),
+    ),
+    Page(
+        "care_timeline",
+        "worker",
+        "signed-in",
+        lambda w: reverse("care:timeline", args=[w.recipient.pk]),
+        _pk_of("recipient", "care.Recipient"),
+        needs=("care.Recipient",),
+    ),
+    Page(
+        "contracts",
+        "worker",
+        "signed-in",
+        lambda w: reverse("orgs:contract_list"),
+        _selector_ids("orgs.selectors.list_contracts", user="worker", n=200),
+        needs=("orgs.ServiceContract",),
+    ),
+    Page(
+        "meetings_manage",
+        "worker",
+        "signed-in",
+        lambda w: reverse("deliberation:manage_list"),
+        _selector_ids("deliberation.selectors.list_meetings_for", user="worker", n=100),
+        needs=("deliberation.Meeting",),
+    ),
+    Page(
+        "mediation_cases",
+        "worker",
+        "signed-in",
+        lambda w: reverse("deliberation:mediation_list"),
+        _selector_ids("deliberation.selectors.list_cases_for", user="worker", n=200),
+        needs=("deliberation.MediationCase",),
+    ),
+    Page(
+        "reports",
+        "street",
+        "signed-in",
+        lambda w: reverse("reports:index"),
+        _selector_ids("reports.selectors.list_reports", user="street"),
+        needs=("reports.Report",),
+    ),
+    Page(
+        "report_detail",
+        "street",
+        "signed-in",
+        lambda w: reverse("reports:detail", args=[w.report.pk]),
+        _pk_of("report", "reports.Report"),
+        needs=("reports.Report",),
+    ),
+    Page(
+        "report_dashboard",
+        "street",
+        "signed-in",
+        lambda w: reverse("reports:dashboard"),
+        _selector_ids("reports.selectors.list_reports", user="street"),
+        needs=("reports.Report",),
+    ),
+    # ---------------------------------------------------------------- admin changelists
+    _admin("centers.Activity", "worker"),
+    _admin("centers.Signup", "worker"),
+    _admin("care.Recipient", "worker"),
+    _admin("care.Visit", "worker"),
+    _admin("volunteers.Volunteer", "worker"),
+    _admin("volunteers.HourRecord", "worker"),
+    _admin("volunteers.LedgerEntry", "worker"),
+    _admin("dispatch.ServiceRequest", "worker"),
+    _admin("orgs.Organization", "district"),
+    _admin("core.User", "district"),
+]
+
+
+def page_key(page: Page) -> str:
+    return f"{page.name}@{page.actor or 'anonymous'}"
+
+
+def available(page: Page, world: World) -> tuple[bool, str]:
+    """Whether the page can be measured here (its app has landed), and why not."""
+    from django.apps import apps
+
+    for need in page.needs:
+        try:
+            if "." in need:
+                apps.get_model(need)
+            else:
+                apps.get_app_config(need)
+        except LookupError:
+            return False, f"{need} has not landed"
+    try:
+        page.path(world)
+    except NoReverseMatch as exc:
+        return False, f"no URL ({exc.args[0][:60]})"
+    except (LookupError, AttributeError) as exc:  # ObjectDoesNotExist is a LookupError
+        return False, f"no sample row ({exc})"
+    return True, ""
+
+
+def by_key() -> dict[str, Page]:
+    return {page_key(p): p for p in PAGES}

@@ -1,0 +1,234 @@
+"""Scale-out: the report and reminder queues drained by one worker host, then by two.
+
+Each "host" is a network namespace joined to this machine by a veth pair with a private /30 that
+exists only here (no default route: nothing in it can reach beyond this machine). PostgreSQL
+and Redis listen on 127.0.0.1 only, so on the host end of each veth a ``socat`` forwarder
+(started and stopped here, bound to that address alone) relays the two ports to loopback;
+the worker in the namespace reaches them at the host end's address, over the veth, as a
+worker on another host reaches them over the network. Each host runs one worker process.
+
+The same work is queued for both rounds (new report versions of the same centers, and new
+activities with the same number of due reminders), with the workers already running; the
+clock stops when the last report is published and the last reminder written.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import shutil
+import subprocess
+import time
+
+from django.conf import settings
+from django.utils import timezone
+
+from .processes import celery_worker, purge_broker, running, start, stop, wait_for_workers
+from .reminders import PER_ACTIVITY, make_due_activities, mark_due_as_sent, residents_with_phones
+from .results import table
+
+PORTS = (5432, 6379)
+CANDIDATE_NETS = ("10.213.0.0/24", "10.231.77.0/24", "172.31.213.0/24", "192.168.213.0/24")
+
+
+def _ip(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run(["ip", *args], capture_output=True, text=True, check=check, timeout=20)
+
+
+def _free_net() -> ipaddress.IPv4Network:
+    """A /24 no route of this machine touches, cut into /30s (one per host)."""
+    routes = _ip("-4", "route", "show", "table", "all").stdout + _ip("-4", "addr").stdout
+    used = []
+    for word in routes.split():
+        try:
+            used.append(ipaddress.ip_network(word, strict=False))
+        except ValueError:
+            continue
+    for candidate in CANDIDATE_NETS:
+        net = ipaddress.ip_network(candidate)
+        if not any(net.overlaps(u) for u in used if u.prefixlen > 0):
+            return net
+    raise RuntimeError("no free private /24 for the namespaces")
+
+
+class Host:
+    """One network namespace with a veth pair and the forwarders on its host end."""
+
+    def __init__(self, index: int, net: ipaddress.IPv4Network):
+        self.index = index
+        subnet = list(net.subnets(new_prefix=30))[index]
+        self.host_ip, self.ns_ip = [str(a) for a in list(subnet.hosts())[:2]]
+        self.ns = f"nbbench{index}"
+        self.veth = f"nbb{index}h"
+        self.peer = f"nbb{index}n"
+        self.forwarders = []
+
+    def up(self) -> None:
+        self.down()
+        _ip("netns", "add", self.ns)
+        _ip("link", "add", self.veth, "type", "veth", "peer", "name", self.peer)
+        _ip("link", "set", self.peer, "netns", self.ns)
+        _ip("addr", "add", f"{self.host_ip}/30", "dev", self.veth)
+        _ip("link", "set", self.veth, "up")
+        _ip("netns", "exec", self.ns, "ip", "addr", "add", f"{self.ns_ip}/30", "dev", self.peer)
+        _ip("netns", "exec", self.ns, "ip", "link", "set", self.peer, "up")
+        _ip("netns", "exec", self.ns, "ip", "link", "set", "lo", "up")
+        for port in PORTS:
+            self.forwarders.append(
+                start(
+                    f"socat-{self.ns}-{port}",
+                    [
+                        "socat",
+                        f"TCP-LISTEN:{port},bind={self.host_ip},reuseaddr,fork,backlog=256",
+                        f"TCP:127.0.0.1:{port},nodelay",
+                    ],
+                )
+            )
+        time.sleep(0.3)
+
+    def down(self) -> None:
+        for proc in self.forwarders:
+            stop(proc)
+        self.forwarders = []
+        _ip("link", "del", self.veth, check=False)
+        _ip("netns", "del", self.ns, check=False)
+
+    def env(self) -> dict:
+        db = settings.DATABASES["default"]
+        user = db.get("USER") or "postgres"
+        password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+        broker_db = settings.CELERY_BROKER_URL.rsplit("/", 1)[-1]
+        cache_db = (settings.REDIS_URL or "redis://x/0").rsplit("/", 1)[-1]
+        return {
+            "DATABASE_URL": f"postgres://{user}{password}@{self.host_ip}:5432/{db['NAME']}",
+            "CELERY_BROKER_URL": f"redis://{self.host_ip}:6379/{broker_db}",
+            "REDIS_URL": f"redis://{self.host_ip}:6379/{cache_db}",
+        }
+
+    def worker(self):
+        return celery_worker(
+            f"bench-host{self.index}", concurrency=1, prefix=["ip", "netns", "exec", self.ns], env=self.env()
+        )
+
+
+def _queue_work(context, *, reports: list, residents: list[int], reminder_count: int, label: str) -> dict:
+    """Queue the round's work: a new version of each center report, and the reminders of new activities."""
+    from centers.notifications import reminder_hours
+    from centers.tasks import send_activity_reminders_task
+    from reports.models import Report
+    from reports.periods import Period, Scope
+    from reports.services import request_report
+
+    now = timezone.now()
+    centers = [context.world.center.pk]
+    activity_ids = make_due_activities(
+        count=reminder_count, now=now, centers=centers, residents=residents, label=label
+    )
+    period = Period.last_month()
+    started = time.monotonic()
+    report_ids = []
+    for center in reports:
+        report, _created = request_report(
+            scope=Scope.for_center(center), period=period, requested_by=None, trigger=Report.Trigger.ADMIN
+        )
+        report_ids.append(report.pk)
+    hours = reminder_hours()[0]
+    for activity_id in activity_ids:
+        send_activity_reminders_task.delay(activity_id, hours)
+    return {"started": started, "report_ids": report_ids, "activity_ids": activity_ids}
+
+
+def _drain(work: dict, reminder_count: int, timeout: float) -> tuple[float, int, int]:
+    from centers.models import Reminder
+    from reports.models import Report
+
+    deadline = work["started"] + timeout
+    reports_done = reminders_done = 0
+    while time.monotonic() < deadline:
+        reports_done = Report.objects.filter(
+            pk__in=work["report_ids"], status__in=["published", "failed"]
+        ).count()
+        reminders_done = Reminder.objects.filter(signup__activity_id__in=work["activity_ids"]).count()
+        if reports_done >= len(work["report_ids"]) and reminders_done >= reminder_count:
+            break
+        time.sleep(0.1)
+    failed = Report.objects.filter(pk__in=work["report_ids"], status="failed").count()
+    return time.monotonic() - work["started"], reports_done - failed, reminders_done
+
+
+def measure_scaleout(context) -> None:
+    from core.models import Center
+
+    run, stdout = context.run, context.stdout
+    for tool in ("ip", "socat"):
+        if not shutil.which(tool):
+            raise RuntimeError(
+                f"{tool} is not installed (apt-get install {'iproute2' if tool == 'ip' else tool})"
+            )
+    report_count = 20 if context.scale >= 0.5 else 6
+    reminder_count = 6_000 if context.scale >= 0.5 else 1_200
+    centers = list(Center.objects.filter(is_active=True, level="community").order_by("pk")[:report_count])
+    residents = residents_with_phones()
+    mark_due_as_sent(timezone.now())
+    net = _free_net()
+    hosts = [Host(0, net), Host(1, net)]
+    rounds = {}
+    try:
+        for host in hosts:
+            host.up()
+        for n in (1, 2):
+            purge_broker()
+            workers = [h.worker() for h in hosts[:n]]
+            with running(*workers):
+                wait_for_workers([f"bench-host{h.index}" for h in hosts[:n]])
+                work = _queue_work(
+                    context,
+                    reports=centers,
+                    residents=residents,
+                    reminder_count=reminder_count,
+                    label=f"基准扩展{n}-",
+                )
+                seconds, reports_done, reminders_done = _drain(work, reminder_count, timeout=600)
+            tasks = len(work["report_ids"]) + len(work["activity_ids"])
+            rounds[n] = {
+                "workers": n,
+                "seconds": round(seconds, 2),
+                "reports": reports_done,
+                "reminders": reminders_done,
+                "tasks": tasks,
+                "tasks_per_second": round(tasks / seconds, 2),
+                "complete": reports_done == len(work["report_ids"]) and reminders_done >= reminder_count,
+            }
+    finally:
+        for host in hosts:
+            host.down()
+    speedup = round(rounds[1]["seconds"] / rounds[2]["seconds"], 2)
+    run.sections["scaleout"] = {
+        "network": str(net),
+        "hosts": [
+            {"namespace": h.ns, "address": h.ns_ip, "database_and_broker_at": h.host_ip} for h in hosts
+        ],
+        "reports_per_round": report_count,
+        "reminders_per_round": reminder_count,
+        "reminder_tasks_per_round": -(-reminder_count // PER_ACTIVITY),
+        "worker_concurrency": 1,
+        "rounds": rounds,
+        "speedup": speedup,
+    }
+    stdout.write(
+        table(
+            ["workers", "reports", "reminders", "seconds", "tasks/s"],
+            [
+                [r["workers"], r["reports"], r["reminders"], f"{r['seconds']:.2f}", r["tasks_per_second"]]
+                for r in rounds.values()
+            ],
+        )
+    )
+    for r in rounds.values():
+        run.target(
+            f"scale-out: {r['workers']} worker(s) drained the queues (tasks left)",
+            0 if r["complete"] else 1,
+            0,
+        )
+    run.target(
+        "scale-out: two workers against one (throughput)", speedup, 1.7, "x", at_least=True, timing=True
+    )
