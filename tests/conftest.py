@@ -117,8 +117,11 @@ def celery_worker_process(transactional_db, tmp_path):
         folder = tmp_path / "broker"
         folder.mkdir()
         broker = "filesystem://"
-        transport_options = {"data_folder_in": str(folder), "data_folder_out": str(folder),
-                             "control_folder": str(folder / "control")}
+        transport_options = {
+            "data_folder_in": str(folder),
+            "data_folder_out": str(folder),
+            "control_folder": str(folder / "control"),
+        }
         env["CELERY_TEST_FS_BROKER"] = str(folder)
     env["CELERY_BROKER_URL"] = broker
     old = (app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_transport_options)

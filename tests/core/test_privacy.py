@@ -54,9 +54,7 @@ def test_spreadsheet_cells_that_look_like_formulas_are_escaped():
 
 def test_the_audit_log_refuses_update_and_delete_in_the_database(db):
     import pytest
-    from django.db import DatabaseError, transaction
-
-    from django.db import connection
+    from django.db import DatabaseError, connection, transaction
 
     from core.services import record_audit
 
