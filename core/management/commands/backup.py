@@ -55,7 +55,7 @@ class Command(BaseCommand):
         folder = Path(output)
         folder.mkdir(parents=True, exist_ok=True)
         buffer = StringIO()
-        call_command("dumpdata", natural_foreign=True, exclude=EXCLUDE, indent=None, stdout=buffer)
+        call_command("dumpdata", exclude=EXCLUDE, indent=None, stdout=buffer)
         data = buffer.getvalue().encode()
         (folder / "data.json").write_bytes(data)
         media = Path(settings.MEDIA_ROOT)

@@ -30,7 +30,7 @@ class Command(BaseCommand):
         if hashlib.sha256(data).hexdigest() != manifest["data_sha256"]:
             raise CommandError("The backup file is damaged: its checksum does not match the manifest.")
         with transaction.atomic(), audit_maintenance():
-            call_command("flush", interactive=False, verbosity=0)
+            call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
             call_command("loaddata", str(folder / "data.json"), verbosity=0)
             self._reset_sequences()
         media = Path(settings.MEDIA_ROOT)
