@@ -42,7 +42,7 @@ def test_logging_a_visit_moves_the_next_due_date_by_the_tier_cadence(world):
     entries = visit_audits(visit)
     assert [e.action for e in entries] == ["add"]
     assert entries[0].actor == worker
-    assert "role=social_worker" in entries[0].detail
+    assert entries[0].role == "social_worker"
 
 
 def test_a_late_entry_of_an_older_visit_does_not_pull_the_due_date_back(world):
