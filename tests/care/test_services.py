@@ -364,6 +364,7 @@ def test_demo_gives_the_worker_baiyutan_and_ren_nainai_to_longting(db):
     ren = Recipient.objects.get(name="任奶奶")
     assert ren.center.slug == "longting" and ren.registered_but_absent and ren.lives_alone
     assert not visible_recipients(worker).filter(pk=ren.pk).exists()
+    assert mine.get(name="王秀英").resident == core_demo.demo_user("resident")  # her timeline spans apps
     assert {"hearing_aid", "housing_subsidy"} <= set(ren.referrals.values_list("resource", flat=True))
     assert ren.visits.filter(kind=Visit.Kind.CRISIS).count() == 1
     assert ren.next_visit_due - ren.last_visited_on == days(30)  # visited monthly
