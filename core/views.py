@@ -133,3 +133,7 @@ def error_500(request):
 
 def error_403(request, exception=None):
     return render(request, "403.html", status=403)
+
+
+def error_429(request, exception=None):
+    return render(request, "429.html", status=429)

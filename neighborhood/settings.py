@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
+    "core.middleware.RateLimitedMiddleware",
 ]
 
 ROOT_URLCONF = "neighborhood.urls"
@@ -154,6 +155,8 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/h/ip",
     "reset_password": "20/h/ip,5/h/key",
     "change_phone": "3/h/user",
+    # Every SMS code (at sign-up, resent, on a change of number), per number and per address.
+    "verify_phone": "1/30s/key,5/h/key,3/m/ip,30/h/ip",
 }
 ACCOUNT_SESSION_REMEMBER = None
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
