@@ -57,7 +57,9 @@ def _published_once(report: Report, requester, timeout: float) -> float:
     return elapsed
 
 
-def test_killing_the_pool_process_mid_report_still_publishes_it_once_within_30_seconds(world, killable_workers):
+def test_killing_the_pool_process_mid_report_still_publishes_it_once_within_30_seconds(
+    world, killable_workers
+):
     worker = killable_workers.start()
     report, requester = _request(world)
     _mid_report(report)
@@ -92,4 +94,3 @@ def test_the_same_task_queued_twice_publishes_once_and_tells_the_requester_once(
     tasks.generate_report_task.delay(report.pk)  # ... and a duplicate of the same message
 
     _published_once(report, requester, timeout=60)
-
