@@ -7,6 +7,7 @@ the request form per address with a spoofed header, behind a trusted proxy, code
 page loads per address (tests/dispatch/test_views.py).
 """
 
+from django.test import Client
 from django.urls import reverse
 
 from core.models import User
@@ -138,3 +139,49 @@ def test_a_signed_in_resident_is_limited_per_account_from_any_address(db, client
 
     assert statuses[:2] == [302, 302] and statuses[2] == 429
     assert ServiceRequest.objects.count() == 2
+
+
+def test_behind_a_trusted_proxy_sign_ins_are_counted_by_the_address_the_proxy_saw(db, client, settings):
+    settings.TRUSTED_PROXY_COUNT = settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1  # as production sets both
+    for i in range(10):
+        client.post(
+            reverse("account_login"),
+            {"login": f"guess{i}@example.com", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR=f"10.4.{i}.1, 203.0.113.5",  # the forged part changes; the proxy's does not
+        )
+    UserFactory(email="someone@example.com")
+    login = {"login": "someone@example.com", "password": "pass-word-123"}
+
+    limited = client.post(reverse("account_login"), login, HTTP_X_FORWARDED_FOR="10.4.99.1, 203.0.113.5")
+    elsewhere = Client().post(reverse("account_login"), login, HTTP_X_FORWARDED_FOR="10.4.99.1, 198.51.100.7")
+
+    assert "登录失败次数过多" in limited.content.decode()
+    assert elsewhere.status_code == 302
+
+
+def test_a_forwarded_header_shorter_than_the_proxy_chain_is_ignored_not_an_error(db, client, settings):
+    settings.TRUSTED_PROXY_COUNT = settings.ALLAUTH_TRUSTED_PROXY_COUNT = 2  # as production sets both
+    UserFactory(email="someone@example.com")
+
+    response = client.post(
+        reverse("account_login"),
+        {"login": "someone@example.com", "password": "pass-word-123"},
+        HTTP_X_FORWARDED_FOR="203.0.113.5",
+    )
+
+    assert response.status_code == 302 and "_auth_user_id" in client.session
+
+
+def test_stepping_through_the_addresses_of_one_ipv6_network_does_not_reset_the_form_limit(
+    db, client, settings
+):
+    settings.DISPATCH_LIMITS = {"ip": (3, 3600)}
+    CenterFactory()
+    statuses = [
+        client.post(NEW, {"description": f"垃圾提交{i}"}, REMOTE_ADDR=f"2001:db8:1:2::{i:x}").status_code
+        for i in range(1, 5)
+    ]
+    other_network = client.post(NEW, {"description": "你好"}, REMOTE_ADDR="2001:db8:1:3::1").status_code
+
+    assert statuses == [200, 200, 200, 429]
+    assert other_network == 200
