@@ -24,15 +24,17 @@ def test_no_file_in_the_repository_holds_a_secret():
 def test_the_scanner_finds_planted_secrets_and_passes_the_documented_demo_values(tmp_path):
     key_header = "-----BEGIN " + "RSA PRIVATE KEY-----"  # split so this file does not trip the scan
     (tmp_path / "deploy.pem").write_text(f"{key_header}\nMIIEowIBAAKCAQEA\n")
+    # Built from pieces so that this file itself does not trip the scan.
+    random_value, other_value = "r9#Vq2!mZx7$Lp4@Wd8^Kt1&Hs6*Bn3", "Tq8wZ3rP1xLm9VcK"
     (tmp_path / "settings.py").write_text(
-        'SECRET_KEY = "r9#Vq2!mZx7$Lp4@Wd8^Kt1&Hs6*Bn3"\n'
-        'EMAIL_HOST_PASSWORD = "Tq8wZ3rP1xLm9VcK"\n'
+        f'SECRET_KEY = "{random_value}"\n'
+        f'EMAIL_HOST_PASSWORD = "{other_value}"\n'
         'DEMO_PASSWORD = "neighborhood-demo"\n'
         'INSECURE_DEV_KEY = "dev-only-insecure-key-never-use-in-production"\n'
         'PASSWORD_LABEL = "Enter your password"\n'
     )
     (tmp_path / "ci.env").write_text(
-        "AWS_KEY=AKIA" + "ABCDEFGHIJKLMNOP\nDATABASE_URL=postgres://app:S3cr3t-Pa55@db:5432/app\n"
+        "AWS_KEY=AKIA" + "ABCDEFGHIJKLMNOP\nDATABASE_URL=postgres://app:" + "S3cr3t-Pa55@db:5432/app\n"
     )
     subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
     subprocess.run(["git", "add", "."], cwd=tmp_path, check=True)
