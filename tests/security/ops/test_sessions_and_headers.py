@@ -201,3 +201,15 @@ def test_server_error_page_is_in_chinese_without_traceback(db, settings):
     assert response.status_code == 500
     assert "出错了" in text and 'lang="zh-hans"' in text
     assert "Traceback" not in text and "secret-internal-detail" not in text and "RuntimeError" not in text
+
+
+def test_a_refused_form_explains_itself_in_chinese_in_the_portals_own_page(db, settings):
+    settings.DEBUG = False
+    browser = Client(enforce_csrf_checks=True)
+
+    response = browser.post(reverse("account_login"), {"login": "a@example.com", "password": "x"})
+
+    text = response.content.decode()
+    assert response.status_code == 403
+    assert "表单没有提交成功" in text and "刷新页面" in text
+    assert "<style" not in text and "CSRF cookie" not in text and "Traceback" not in text
