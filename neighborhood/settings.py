@@ -251,7 +251,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # A report being generated shows a sign of life after each section; a run silent for longer than
 # this is taken to be dead and is taken over (longer than the slowest section, short enough that a
 # report whose worker process died is still published within half a minute).
-REPORT_LEASE_SECONDS = int(env("REPORT_LEASE_SECONDS", "20"))
+REPORT_LEASE_SECONDS = int(env("REPORT_LEASE_SECONDS", "15"))
 
 # ---------------------------------------------------------------- security
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
