@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: help install run stop logs test test-fast lint fmt migrations-check messages bench backup restore browser-deps
+.PHONY: help install run stop logs test test-fast lint fmt migrations-check audit messages bench backup restore browser-deps
 
 help:  ## show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -47,6 +47,11 @@ fmt: install  ## format the code
 
 migrations-check: install  ## fail when models and migrations disagree
 	DJANGO_DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+
+audit: install  ## check dependencies for known vulnerabilities and the repository for secrets
+	$(PY) bin/scan-secrets
+	@# --strict: a dependency that could not be looked up fails the audit instead of passing unseen.
+	$(VENV)/bin/pip-audit --vulnerability-service $${AUDIT_SERVICE:-pypi} --strict --skip-editable --progress-spinner off
 
 messages: install  ## extract strings, fill Traditional Chinese from Simplified, compile catalogs
 	DJANGO_DEBUG=true $(PY) manage.py update_translations

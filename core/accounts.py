@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .client_address import client_ip
 from .models import User
 from .sms import send_sms
 from .validators import normalize_mobile, validate_mobile
@@ -58,6 +59,10 @@ class AccountAdapter(DefaultAccountAdapter):
         except ValidationError:
             return None
         return User.objects.filter(phone=phone).order_by("pk").first()
+
+    def get_client_ip(self, request) -> str:
+        # The same address as every other limit; allauth's own raises (a 500) on a short header.
+        return client_ip(request)
 
     def populate_username(self, request, user) -> None:
         # The user model has no username: people sign in by mobile number or e-mail.

@@ -1,5 +1,6 @@
 import time
 
+from allauth.core.exceptions import RateLimited
 from django.conf import settings
 from django.contrib.auth import logout
 
@@ -37,3 +38,24 @@ class SecurityHeadersMiddleware:
             # Staff pages hold personal data: never kept by a browser or proxy cache.
             response.headers["Cache-Control"] = "no-store"
         return response
+
+
+class RateLimitedMiddleware:
+    """A limit allauth raises deep in a flow (the SMS code sent at sign-up) answers with the 429 page.
+
+    Without this the exception would end in a 500; the request's transaction is already rolled
+    back when it gets here, so the refused sign-up leaves no half-made account behind.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, RateLimited):
+            from .views import error_429
+
+            return error_429(request)
+        return None

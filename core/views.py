@@ -136,3 +136,12 @@ def error_500(request):
 
 def error_403(request, exception=None):
     return render(request, "403.html", status=403)
+
+
+def csrf_failure(request, reason=""):
+    """A refused form (CSRF) in the portal's own words and look; Django's page has inline style."""
+    return render(request, "403_csrf.html", status=403)
+
+
+def error_429(request, exception=None):
+    return render(request, "429.html", status=429)

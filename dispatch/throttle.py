@@ -1,17 +1,18 @@
 """Rate limits for the public request form: fixed windows counted in the Django cache.
 
-The client address honours ``TRUSTED_PROXY_COUNT``: with 0 (the default) X-Forwarded-For is
-ignored, because anyone can send it; with N proxies the Nth address from the right is the one
-the outermost trusted proxy saw.
+The client address honours ``TRUSTED_PROXY_COUNT`` (core.client_address): with 0 (the default)
+X-Forwarded-For is ignored, because anyone can send it.
 """
 
 import hashlib
-import ipaddress
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+
+from core.client_address import address_network
+from core.client_address import client_ip as core_client_ip
 
 
 @dataclass(frozen=True)
@@ -35,27 +36,17 @@ def limit_for(name: str) -> Limit:
     return Limit(*custom) if custom else DEFAULT_LIMITS[name]
 
 
-def _valid_ip(value: str) -> str | None:
-    try:
-        return str(ipaddress.ip_address(value.strip()))
-    except ValueError:
-        return None
-
-
 def client_ip(request) -> str:
     """The address to rate-limit by; never a value the client alone controls."""
-    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
-    proxies = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0)
-    if proxies <= 0:
-        return remote
-    forwarded = [part for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    if len(forwarded) < proxies:
-        # The request did not pass through every trusted proxy: the header is not theirs.
-        return remote
-    return _valid_ip(forwarded[-proxies]) or remote
+    return core_client_ip(request)
+
+
+ADDRESS_SCOPES = frozenset({"ip", "code", "view"})
 
 
 def _bucket(scope: str, key: str, seconds: int) -> str:
+    if scope in ADDRESS_SCOPES:
+        key = address_network(key)  # an IPv6 /64 is one client
     digest = hashlib.sha256(f"{scope}:{key}".encode()).hexdigest()[:32]  # no phone numbers in the cache
     return f"dispatch:rl:{scope}:{digest}:{int(time.time() // seconds)}"
 

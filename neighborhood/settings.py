@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
+    "core.middleware.RateLimitedMiddleware",
 ]
 
 ROOT_URLCONF = "neighborhood.urls"
@@ -154,6 +155,8 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/h/ip",
     "reset_password": "20/h/ip,5/h/key",
     "change_phone": "3/h/user",
+    # Every SMS code (at sign-up, resent, on a change of number), per number and per address.
+    "verify_phone": "1/30s/key,5/h/key,3/m/ip,30/h/ip",
 }
 ACCOUNT_SESSION_REMEMBER = None
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
@@ -228,8 +231,14 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    # Longest task (the monthly district report) finishes well inside an hour.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600"))}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # Longest task (the monthly district report) finishes well inside an hour.
+        "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600")),
+        # A task taken by a worker that died comes back at the first sweep after the visibility
+        # timeout; kombu sweeps every interval x throttle seconds (100 s by default): every 10 s here.
+        "unacked_restore_interval": int(env("CELERY_RESTORE_INTERVAL", "10")),
+        "unacked_restore_throttle": 1,
+    }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -239,6 +248,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# A report being generated shows a sign of life after each section; a run silent for longer than
+# this is taken to be dead and is taken over (longer than the slowest section, short enough that a
+# report whose worker process died is still published within half a minute).
+REPORT_LEASE_SECONDS = int(env("REPORT_LEASE_SECONDS", "15"))
 
 # ---------------------------------------------------------------- security
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -253,6 +266,7 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 # Number of trusted reverse proxies in front of the portal; X-Forwarded-For is ignored when 0.
 TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT

@@ -28,4 +28,6 @@ if settings.DEBUG:
 
 handler403 = "core.views.error_403"
 handler404 = "core.views.error_404"
+# allauth answers its own rate limits with this view.
+handler429 = "core.views.error_429"
 handler500 = "core.views.error_500"

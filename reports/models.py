@@ -86,6 +86,8 @@ class Report(models.Model):
     )
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    # Renewed after each section while a worker computes the report: a silent run is taken over.
+    heartbeat_at = models.DateTimeField(_("last sign of progress"), null=True, blank=True, editable=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     data = models.JSONField(_("contents"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)

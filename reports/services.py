@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -22,8 +23,6 @@ from .sections import SECTIONS, SectionSpec, run_sections
 logger = logging.getLogger(__name__)
 
 SCHEMA = 1
-# A "running" report whose worker died is taken over by the re-delivered task after this long.
-STALE_AFTER = dt.timedelta(minutes=15)
 MONTHLY_TASK_NAME = "reports: monthly reports for the month before"
 MONTHLY_TASK = "reports.tasks.schedule_monthly_reports_task"
 
@@ -102,21 +101,29 @@ def _request_report(*, scope, period, requested_by, trigger, only_if_missing, qu
     return report, True
 
 
+def _lease() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.REPORT_LEASE_SECONDS)
+
+
 def _claim(report_id: int) -> Report | None:
-    """Mark a queued report as running (or take over a stale run); None when there is nothing to do."""
+    """Mark a queued report as running (or take over a silent run); None when there is nothing to do.
+
+    A run renews its heartbeat after each section; one silent for longer than the lease
+    (REPORT_LEASE_SECONDS) lost its worker, and the re-delivered task takes it over.
+    """
     with transaction.atomic():
         report = Report.objects.select_for_update().filter(pk=report_id).first()
         if report is None:
             return None
-        stale = report.status == Report.Status.RUNNING and (
-            report.started_at is None or report.started_at < timezone.now() - STALE_AFTER
-        )
+        now = timezone.now()
+        last_sign = report.heartbeat_at or report.started_at
+        stale = report.status == Report.Status.RUNNING and (last_sign is None or last_sign < now - _lease())
         if report.status != Report.Status.QUEUED and not stale:
             return None
         report.status = Report.Status.RUNNING
-        report.started_at = timezone.now()
+        report.started_at = report.heartbeat_at = now
         report.progress = 0
-        report.save(update_fields=["status", "started_at", "progress"])
+        report.save(update_fields=["status", "started_at", "heartbeat_at", "progress"])
         return report
 
 
@@ -124,18 +131,23 @@ def generate_report(*, report_id: int) -> Report | None:
     """Compute every section of a queued report and publish it; tell the staff it is ready.
 
     Idempotent: a report that is already published, failed, or being computed by another
-    worker is left alone. Progress is committed after each section so the page can show it.
-    The published contents never change afterwards (a database trigger refuses updates).
+    worker is left alone (returned as it is: still running in the last case). Progress and a
+    heartbeat are committed after each section so the page can show it and a dead run is seen.
+    Two runs of one version publish it once; the published contents never change afterwards (a
+    database trigger refuses updates).
     """
     report = _claim(report_id)
     if report is None:
         return Report.objects.filter(pk=report_id).first()
     scope, period = scope_of(report), Period.of(report.period)
+    pause = getattr(settings, "REPORT_TEST_SECTION_DELAY", 0)  # defined by the test settings only
 
     def on_progress(index: int, count: int, spec: SectionSpec) -> None:
         Report.objects.filter(pk=report.pk, status=Report.Status.RUNNING).update(
-            progress=min(99, round(100 * index / count)), step=spec.title
+            progress=min(99, round(100 * index / count)), step=spec.title, heartbeat_at=timezone.now()
         )
+        if pause:
+            time.sleep(pause)
 
     try:
         sections = run_sections(period, scope, on_progress)
