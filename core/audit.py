@@ -11,9 +11,7 @@ import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
-
-from . import access
+from . import access, client_address
 from .models import AuditEntry, Role
 
 # The order in which a staff role is named when a user holds several for the same record.
@@ -32,23 +30,13 @@ class AuditContext:
         return cls(why=why, ip=client_ip(request))
 
 
-def _valid_ip(value: str) -> str | None:
+def client_ip(request) -> str | None:
+    """The client's address as the rate limits see it (core.client_address); None if it has none."""
+    address = client_address.client_ip(request)
     try:
-        return str(ipaddress.ip_address(value.strip()))
+        return str(ipaddress.ip_address(address))
     except ValueError:
         return None
-
-
-def client_ip(request) -> str | None:
-    """The client's address; X-Forwarded-For counts only through the configured trusted proxies."""
-    remote = _valid_ip(request.META.get("REMOTE_ADDR", "") or "")
-    proxies = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0)
-    if proxies <= 0:
-        return remote
-    hops = [hop for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
-    if len(hops) < proxies:
-        return remote  # the request did not pass through every trusted proxy: the header is the client's
-    return _valid_ip(hops[-proxies]) or remote
 
 
 def role_of(user, center_id: int | None = None) -> str:
