@@ -1,6 +1,8 @@
 """Canaries: a marker in every sensitive field; every page and export, rendered as every person
 not entitled to the data, shows none of them (issue #11)."""
 
+import re
+
 import pytest
 from django.contrib import admin
 from django.db import IntegrityError, transaction
@@ -36,6 +38,13 @@ def _page_urls(world) -> list[str]:
         urls.append(reverse(name, kwargs=_build(row, world) if row.kwargs else None))
     urls += [f"{reverse(name)}?{'&'.join(f'{k}={v}' for k, v in q.items())}" for name, q in EXTRA_GETS]
     return urls
+
+
+def _twin(url: str) -> str | None:
+    """The same address with the object's id replaced by one that names no row."""
+    path, _, query = url.partition("?")
+    twin = re.sub(r"/\d+/(?=[^/]*/?$|[^/]+/[^/]*$)", "/987654/", path, count=1)
+    return None if twin == path else twin + (f"?{query}" if query else "")
 
 
 def _build(row, world) -> dict:
@@ -116,10 +125,14 @@ def test_no_page_or_export_shows_a_canary_to_a_person_not_entitled_to_it(actor, 
     prefixes = (GENERAL, CARE) if actor in NOT_ENTITLED else (CARE,)
     if person is not None:
         client.force_login(person)
-    found = {}
+    found, refused = {}, []
     for url in urls:
         response = client.get(url)
         assert response.status_code < 500, url
+        if response.status_code == 403 and "@other" in actor and _twin(url):
+            # A 403 for this object but a 404 for a missing one would confirm that it exists.
+            if client.get(_twin(url)).status_code != 403:
+                refused.append(url)
         hits = leaks(response_text(response), allowed_owner=person and person.pk, prefixes=prefixes)
         if hits:
             found[url] = sorted(hits)[:5]
@@ -129,3 +142,4 @@ def test_no_page_or_export_shows_a_canary_to_a_person_not_entitled_to_it(actor, 
         if hits:
             found[f"POST {reverse(name)}"] = sorted(hits)[:5]
     assert not found, f"{actor} sees markers: {found}"
+    assert not refused, f"{actor} learns that these exist (403 here, 404 for a missing id): {refused}"
