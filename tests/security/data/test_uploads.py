@@ -186,6 +186,7 @@ def test_stored_names_are_chosen_by_the_server(db, settings, tmp_path):
     assert "王秀英" not in clean_document(pdf).name and clean_document(pdf).name.endswith(".pdf")
 
 
+@pytest.mark.urls("tests.security.data.media_urls")
 def test_media_files_are_served_with_nosniff(db, client):
     """A photo stored through the admin, fetched at its public address (Django serves media in
     development; in production the web server must add the same header, see the report)."""
