@@ -16,7 +16,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 
-from .models import RoleAssignment, User
+from .models import RoleAssignment, SmsMessage, User
 from .services import record_audit
 
 
@@ -56,6 +56,8 @@ def erase_personal_data(*, user: User) -> None:
         hook.erase(user)
     record_audit(actor=user, action="erase", obj=user, detail="erasure at the person's request")
     RoleAssignment.objects.filter(user=user).delete()
+    if user.phone:  # the log of texts sent keeps its rows (counts), not whom they went to or what they said
+        SmsMessage.objects.filter(phone=user.phone).update(phone="", body="—")
     user.real_name = ""
     user.phone = None
     user.phone_verified = False
