@@ -30,9 +30,9 @@ def open_checked_image(upload, *, max_bytes: int, max_pixels: int) -> Image.Imag
     upload.seek(0)
     data = upload.read()
     upload.seek(0)
-    too_many = _("The picture has too many pixels (%(mp)s megapixels at most). Please send a smaller one.") % {
-        "mp": max_pixels // 1_000_000
-    }
+    too_many = _(
+        "The picture has too many pixels (%(mp)s megapixels at most). Please send a smaller one."
+    ) % {"mp": max_pixels // 1_000_000}
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:

@@ -18,7 +18,9 @@ def _when(value) -> str:
 
 def export(user) -> dict[str, list[dict]]:
     requests = list(
-        ServiceRequest.objects.filter(requester=user).select_related("center", "feedback").order_by("created_at")
+        ServiceRequest.objects.filter(requester=user)
+        .select_related("center", "feedback")
+        .order_by("created_at")
     )
     if not requests:
         return {}

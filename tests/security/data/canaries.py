@@ -6,6 +6,7 @@ belongs to nobody's account). A person may see the markers of their own rows and
 Markers are plain ASCII so that HTML escaping, JSON and CSV encodings leave them intact.
 """
 
+import contextlib
 import io
 import json
 import re
@@ -43,7 +44,9 @@ SENSITIVE = [
     Sensitive("volunteers.Membership", ("message",), owner="volunteer__user"),
     Sensitive("volunteers.HourRecord", ("review_note",), owner="volunteer__user"),
     Sensitive(
-        "dispatch.ServiceRequest", ("contact_name", "contact_phone", "address", "description"), owner="requester"
+        "dispatch.ServiceRequest",
+        ("contact_name", "contact_phone", "address", "description"),
+        owner="requester",
     ),
     Sensitive("dispatch.Feedback", ("comment",), owner="request__requester"),
     Sensitive("dispatch.PendingRequest", ("phone",)),
@@ -125,15 +128,16 @@ def response_text(response) -> str:
 
         book = load_workbook(io.BytesIO(body), read_only=True)
         cells = [
-            str(value) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for value in row
+            str(value)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
         ]
         return "\n".join(book.sheetnames + cells)
     text = body.decode("utf-8", errors="replace")
     if "json" in content_type:
-        try:
+        with contextlib.suppress(ValueError):
             text += json.dumps(json.loads(text), ensure_ascii=False)
-        except ValueError:
-            pass
     return text
 
 

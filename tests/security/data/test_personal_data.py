@@ -141,7 +141,9 @@ def _aggregates(activity) -> dict:
         "requests": list(ServiceRequest.objects.values("category", "status").annotate(n=Count("pk"))),
         "opinions": Opinion.objects.count(),
         "report": json.dumps(
-            [_without_current_caseload(s) for s in run_sections(Period.of(today), scope)], sort_keys=True, default=str
+            [_without_current_caseload(s) for s in run_sections(Period.of(today), scope)],
+            sort_keys=True,
+            default=str,
         ),
     }
 
@@ -195,10 +197,7 @@ def test_erasure_anonymises_the_resident_and_every_aggregate_stays_the_same(worl
     assert not client.login(email="wang@example.com", password=PASSWORD)
     assert client.get(reverse("core:me")).status_code == 302
     everything = json.dumps(
-        [
-            list(m.objects.values())
-            for m in (User, ServiceRequest, Opinion, Signup)
-        ],
+        [list(m.objects.values()) for m in (User, ServiceRequest, Opinion, Signup)],
         default=str,
         ensure_ascii=False,
     )

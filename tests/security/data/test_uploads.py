@@ -88,7 +88,11 @@ print(json.dumps({"grown_kb": after - before, "messages": messages}))
 def test_a_png_bomb_is_refused_without_the_process_memory_growing_100_mb(validator, bomb, tmp_path):
     path = tmp_path / "bomb.png"
     path.write_bytes(bomb)
-    env = {"DJANGO_SETTINGS_MODULE": "neighborhood.settings_test", "PATH": "/usr/bin:/bin", "DJANGO_DEBUG": "true"}
+    env = {
+        "DJANGO_SETTINGS_MODULE": "neighborhood.settings_test",
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_DEBUG": "true",
+    }
     result = subprocess.run(
         [sys.executable, "-c", MEASURE, validator, str(path)],
         cwd=settings.BASE_DIR,
@@ -161,8 +165,10 @@ def test_the_admin_refuses_a_bomb_or_a_program_as_a_center_photo(bomb, db):
         for upload in (_upload(bomb, "bomb.png", "image/png"), _upload(NOT_AN_IMAGE, "a.jpg", "image/jpeg")):
             form = _center_form(center, upload)
             assert not form.is_valid()
-            assert form.errors["photo"] and "像素" in str(form.errors["photo"]) or "图片" in str(
+            assert (
                 form.errors["photo"]
+                and "像素" in str(form.errors["photo"])
+                or "图片" in str(form.errors["photo"])
             )
 
 
