@@ -47,11 +47,13 @@ def open_checked_image(upload, *, max_bytes: int, max_pixels: int) -> Image.Imag
             image.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise ValidationError(too_many, code="pixels") from exc
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        except UnidentifiedImageError as exc:
             raise ValidationError(
                 _("This file is not a picture we can read. Please send a JPEG, PNG or WebP photo."),
                 code="invalid",
             ) from exc
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise ValidationError(_("The picture is damaged and cannot be read."), code="invalid") from exc
     return image
 
 
