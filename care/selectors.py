@@ -52,9 +52,16 @@ def social_workers_for(user) -> QuerySet[User]:
     )
 
 
-def volunteers() -> QuerySet[User]:
+def volunteers_for(user) -> QuerySet[User]:
+    """Volunteers registered at the centers ``user`` works in (to pair with a recipient).
+
+    Never the whole district: the choice list shows each volunteer's name to whoever opens it.
+    """
+    centers = access.visible_centers(user, FIELD_WORKERS)
     return (
-        User.objects.filter(roles__role=Role.VOLUNTEER, is_active=True).distinct().order_by("real_name", "id")
+        User.objects.filter(roles__role=Role.VOLUNTEER, volunteer_profile__center__in=centers, is_active=True)
+        .distinct()
+        .order_by("real_name", "id")
     )
 
 

@@ -4,20 +4,19 @@ scaled to a display size, with a thumbnail, under names the server chooses."""
 
 import io
 import uuid
-import warnings
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
+from core.images import ALLOWED_FORMATS, open_checked_image
 from core.models import Center, User
 
 from .models import Activity, Photo
 
-ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 DEFAULT_MAX_BYTES = 8 * 1024 * 1024
 DEFAULT_MAX_PIXELS = 30_000_000  # 30 megapixels: any phone photo; far below a decompression bomb
 DISPLAY_SIZE = 1600
@@ -32,45 +31,9 @@ def max_pixels() -> int:
     return int(getattr(settings, "PHOTO_MAX_PIXELS", DEFAULT_MAX_PIXELS))
 
 
-def _too_large_message() -> str:
-    return _("The picture is too large (%(pixels)s megapixels at most). Please send a smaller one.") % {
-        "pixels": max_pixels() // 1_000_000
-    }
-
-
 def _open_checked(upload) -> Image.Image:
-    """Open the upload, refusing anything that is not an allowed, sane image."""
-    size = getattr(upload, "size", None)
-    if size is None:
-        upload.seek(0, io.SEEK_END)
-        size = upload.tell()
-    if size > max_bytes():
-        raise ValidationError(
-            _("The file is too big (%(mb)s MB at most).") % {"mb": max_bytes() // (1024 * 1024)},
-            code="too_big",
-        )
-    data = upload.read()
-    upload.seek(0)
-    with warnings.catch_warnings():
-        # Pillow warns, then errors, on decompression bombs; treat the warning as a refusal too.
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            probe = Image.open(io.BytesIO(data))
-            if probe.format not in ALLOWED_FORMATS:
-                raise ValidationError(_("Only JPEG, PNG or WebP pictures are accepted."), code="format")
-            width, height = probe.size
-            if width * height > max_pixels():
-                raise ValidationError(_too_large_message(), code="pixels")
-            probe.verify()
-            image = Image.open(io.BytesIO(data))
-            image.load()
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise ValidationError(_too_large_message(), code="bomb") from exc
-        except UnidentifiedImageError as exc:
-            raise ValidationError(_("This file is not a picture we can read."), code="invalid") from exc
-        except (OSError, SyntaxError, ValueError) as exc:
-            raise ValidationError(_("The picture is damaged and cannot be read."), code="invalid") from exc
-    return image
+    """Open the upload, refusing anything that is not an allowed, sane image (core.images)."""
+    return open_checked_image(upload, max_bytes=max_bytes(), max_pixels=max_pixels())
 
 
 def _encode(image: Image.Image, fmt: str) -> bytes:

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .admin_scoping import ScopedAdmin, ScopedInline
+from .forms import CenterAdminForm
 from .models import AuditEntry, Center, Community, District, RoleAssignment, Street, User
 
 
@@ -27,6 +28,7 @@ class CommunityAdmin(ScopedAdmin):
 
 @admin.register(Center)
 class CenterAdmin(ScopedAdmin):
+    form = CenterAdminForm
     list_display = ["name", "level", "street", "community", "is_active"]
     list_filter = ["level", "street", "is_active"]
     list_select_related = ["street", "community"]

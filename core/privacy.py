@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 
 from .audit import AuditContext, audit
-from .models import RoleAssignment, User
+from .models import RoleAssignment, SmsMessage, User
 
 
 def _hooks():
@@ -56,6 +56,8 @@ def erase_personal_data(*, user: User, context: AuditContext | None = None) -> N
         hook.erase(user)
     audit(actor=user, action="erase", obj=user, context=context, detail="erasure at the person's request")
     RoleAssignment.objects.filter(user=user).delete()
+    if user.phone:  # the log of texts sent keeps its rows (counts), not whom they went to or what they said
+        SmsMessage.objects.filter(phone=user.phone).update(phone="", body="—")
     user.real_name = ""
     user.phone = None
     user.phone_verified = False

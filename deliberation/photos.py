@@ -12,9 +12,10 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import ImageOps
 
-ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+from core.images import ALLOWED_FORMATS, open_checked_image, server_file_name
+
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 MAX_SIDE = 10_000
@@ -28,48 +29,30 @@ DOCUMENT_SIGNATURES = {b"%PDF-": "pdf", b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1
 def clean_photo(upload) -> ContentFile:
     """Return a safe re-encoded copy of ``upload``; raise ValidationError (in Chinese) otherwise."""
     name = getattr(upload, "name", "photo")
-    if upload.size > MAX_PHOTO_BYTES:
-        raise ValidationError(
-            _("%(name)s is larger than %(limit)d MB.")
-            % {"name": name, "limit": MAX_PHOTO_BYTES // (1024 * 1024)},
-            code="too_large",
-        )
-    upload.seek(0)
     try:
-        with Image.open(upload) as probe:
-            kind = probe.format
-            width, height = probe.size
-            if kind not in ALLOWED_FORMATS:
-                raise ValidationError(
-                    _("%(name)s is not a JPEG, PNG or WebP photo.") % {"name": name}, code="format"
-                )
-            if width * height > MAX_PIXELS or max(width, height) > MAX_SIDE:
-                raise ValidationError(
-                    _("%(name)s has too many pixels (%(width)d × %(height)d).")
-                    % {"name": name, "width": width, "height": height},
-                    code="too_many_pixels",
-                )
-            probe.verify()
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image.load()
-            image = ImageOps.exif_transpose(image)
-            if image.mode not in ("RGB", "RGBA", "L"):
-                image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
-            image.thumbnail((MAX_STORED_SIDE, MAX_STORED_SIDE))
-            out = io.BytesIO()
-            if kind == "JPEG":
-                image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
-            else:
-                image.save(out, kind)
-    except ValidationError:
-        raise
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError, ValueError) as exc:
+        image = open_checked_image(upload, max_bytes=MAX_PHOTO_BYTES, max_pixels=MAX_PIXELS)
+    except ValidationError as error:  # name the photo: several are sent at once
         raise ValidationError(
-            _("%(name)s could not be read as a photo.") % {"name": name}, code="unreadable"
-        ) from exc
-    stem = Path(name).stem[:40] or "photo"
-    return ContentFile(out.getvalue(), name=f"{stem}.{ALLOWED_FORMATS[kind]}")
+            _("%(name)s: %(problem)s") % {"name": name, "problem": error.messages[0]}, code=error.code
+        ) from None
+    kind = image.format
+    width, height = image.size
+    if max(width, height) > MAX_SIDE:
+        raise ValidationError(
+            _("%(name)s has too many pixels (%(width)d × %(height)d).")
+            % {"name": name, "width": width, "height": height},
+            code="too_many_pixels",
+        )
+    image = ImageOps.exif_transpose(image)
+    if image.mode not in ("RGB", "RGBA", "L"):
+        image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
+    image.thumbnail((MAX_STORED_SIDE, MAX_STORED_SIDE))
+    out = io.BytesIO()
+    if kind == "JPEG":
+        image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
+    else:
+        image.save(out, kind)
+    return ContentFile(out.getvalue(), name=server_file_name(ALLOWED_FORMATS[kind]))
 
 
 def clean_document(upload):
@@ -87,7 +70,7 @@ def clean_document(upload):
     if not any(head.startswith(signature) for signature in DOCUMENT_SIGNATURES):
         raise ValidationError(_("%(name)s is not a PDF, JPEG or PNG file.") % {"name": name})
     if head.startswith(b"%PDF-"):
-        return upload
+        return ContentFile(upload.read(), name=server_file_name("pdf"))
     return clean_photo(upload)
 
 

@@ -197,7 +197,7 @@ class RecipientAdmin(CareAdmin):
         elif db_field.name == "social_worker":
             kwargs["queryset"] = selectors.social_workers_for(request.user)
         elif db_field.name == "volunteer":
-            kwargs["queryset"] = selectors.volunteers()
+            kwargs["queryset"] = selectors.volunteers_for(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_change_permission(self, request, obj=None):
