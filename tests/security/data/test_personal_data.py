@@ -13,8 +13,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from centers.models import Signup
-from core.models import AuditEntry, User
 from core.audit import audit
+from core.models import AuditEntry, User
 from deliberation.models import Opinion
 from dispatch.models import ServiceRequest
 from reports.periods import Period, Scope
