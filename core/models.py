@@ -171,7 +171,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         ]
 
     def __str__(self) -> str:
-        return self.real_name or self.phone or self.email or f"#{self.pk}"
+        # Shown wherever a user is named (team leaders, "visited by"): never a full number or address.
+        return self.real_name or self.masked_phone or self.masked_email or f"#{self.pk}"
 
     def clean(self) -> None:
         super().clean()
@@ -181,6 +182,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def masked_phone(self) -> str:
         return f"{self.phone[:3]}****{self.phone[-4:]}" if self.phone else ""
+
+    @property
+    def masked_email(self) -> str:
+        if not self.email or "@" not in self.email:
+            return ""
+        local, domain = self.email.split("@", 1)
+        return f"{local[:1]}***@{domain}"
 
 
 # ------------------------------------------------------------------ roles

@@ -66,3 +66,9 @@ def test_the_audit_log_refuses_update_and_delete_in_the_database(db):
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEntry.objects.filter(pk=entry.pk).delete()
     assert AuditEntry.objects.get(pk=entry.pk).detail == ""
+
+
+def test_a_user_without_a_name_is_named_by_a_masked_number_or_address(db):
+    assert str(UserFactory(real_name="", phone="13912345678", email=None)) == "139****5678"
+    assert str(UserFactory(real_name="", phone=None, email="wangxiuying@example.com")) == "w***@example.com"
+    assert str(UserFactory(real_name="王秀英")) == "王秀英"
