@@ -58,14 +58,17 @@ class Command(BaseCommand):
         call_command("dumpdata", exclude=EXCLUDE, indent=None, stdout=buffer)
         data = buffer.getvalue().encode()
         (folder / "data.json").write_bytes(data)
-        media = Path(settings.MEDIA_ROOT)
+        folders = media_folders()
         with tarfile.open(folder / "media.tar.gz", "w:gz") as tar:
-            if media.exists():
-                tar.add(media, arcname="media")
+            for arcname, path in folders.items():
+                if path.exists():
+                    tar.add(path, arcname=arcname)
         manifest = {
             "tables": table_fingerprint(),
             "data_sha256": hashlib.sha256(data).hexdigest(),
-            "media_files": sum(1 for p in media.rglob("*") if p.is_file()) if media.exists() else 0,
+            "media_files": sum(
+                1 for path in folders.values() if path.exists() for p in path.rglob("*") if p.is_file()
+            ),
         }
         (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
         rows = sum(t["rows"] for t in manifest["tables"].values())
@@ -73,3 +76,9 @@ class Command(BaseCommand):
             f"backup written to {folder}: {rows} rows in {len(manifest['tables'])} tables, "
             f"{manifest['media_files']} media files"
         )
+
+
+def media_folders() -> dict[str, Path]:
+    """The uploaded files: public media, and the private files kept beside it (mediation agreements)."""
+    media = Path(settings.MEDIA_ROOT)
+    return {"media": media, "media-private": media.with_name(f"{media.name}-private")}

@@ -13,7 +13,7 @@ from django.db import connection, transaction
 
 from core.services import audit_maintenance
 
-from .backup import table_fingerprint
+from .backup import media_folders, table_fingerprint
 
 
 class Command(BaseCommand):
@@ -33,15 +33,16 @@ class Command(BaseCommand):
             call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
             call_command("loaddata", str(folder / "data.json"), verbosity=0)
             self._reset_sequences()
-        media = Path(settings.MEDIA_ROOT)
+        folders = media_folders()
+        staging = folders["media"].parent / ".restore-media"
         with tarfile.open(folder / "media.tar.gz", "r:gz") as tar:
-            staging = media.parent / ".restore-media"
             shutil.rmtree(staging, ignore_errors=True)
             tar.extractall(staging, filter="data")
-            shutil.rmtree(media, ignore_errors=True)
-            if (staging / "media").exists():
-                (staging / "media").rename(media)
-            shutil.rmtree(staging, ignore_errors=True)
+        for arcname, path in folders.items():
+            shutil.rmtree(path, ignore_errors=True)
+            if (staging / arcname).exists():
+                (staging / arcname).rename(path)
+        shutil.rmtree(staging, ignore_errors=True)
         after = table_fingerprint()
         differ = [label for label, fp in manifest["tables"].items() if after.get(label) != fp]
         if differ:
