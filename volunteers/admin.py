@@ -376,7 +376,13 @@ class HourRecordAdmin(ScopedAdmin):
         "reviewed_by",
     ]
     # A date filter instead of date_hierarchy, whose year links cost two queries on every page.
-    list_filter = ["status", "source", "served_on", CategoryFilter, ("center", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        "status",
+        "source",
+        "served_on",
+        CategoryFilter,
+        ("center", admin.RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["volunteer__user", "team", "reviewed_by"]
     search_fields = ["volunteer__user__real_name", "description"]
     actions = ["verify", "dispute"]
