@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
 
 from core.models import Center
-from core.pagecache import anonymous_page_cache
+from core.pagecache import anonymous_page_cache, version
 
 from . import ical, selectors, services
 from .filters import ActivityFilter, CenterFilter
@@ -84,6 +84,9 @@ class ActivityListView(FilterView):
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query"] = query.urlencode()
+        # The cards are the same for everyone: cached as a fragment for signed-in users too.
+        context["cards_version"] = version(ACTIVITY_PAGES)
+        context["cards_seconds"] = ACTIVITY_PAGE_SECONDS
         return context
 
 

@@ -28,13 +28,13 @@ def _version_key(group: str) -> str:
     return f"pagecache:{group}:version"
 
 
-def _version(group: str) -> str:
-    version = cache.get(_version_key(group))
-    if version is None:
-        version = uuid.uuid4().hex
-        cache.add(_version_key(group), version, None)
-        version = cache.get(_version_key(group), version)
-    return version
+def version(group: str) -> str:
+    """The group's current version: part of every cache key of its pages and fragments."""
+    current = cache.get(_version_key(group))
+    if current is None:
+        cache.add(_version_key(group), uuid.uuid4().hex, None)
+        current = cache.get(_version_key(group))
+    return current
 
 
 def bump(group: str) -> None:
@@ -58,7 +58,7 @@ def _key(request: HttpRequest, group: str) -> str:
         ]
     )
     digest = hashlib.sha256(variant.encode()).hexdigest()
-    return f"pagecache:{group}:{_version(group)}:{digest}"
+    return f"pagecache:{group}:{version(group)}:{digest}"
 
 
 def _cacheable_request(request: HttpRequest) -> bool:

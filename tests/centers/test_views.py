@@ -406,14 +406,26 @@ def test_anonymous_visitor_sees_a_taken_seat_at_once(client):
     assert "4" in _seats_badge(client.get(reverse("centers:activity_list")), activity)
 
 
-def test_anonymous_list_is_served_from_the_cache_and_a_signed_in_list_never_is(client, client_for):
+def test_anonymous_list_is_served_from_the_cache_and_a_signed_in_page_never_is(client, client_for):
     activity = ActivityFactory(title="旧标题活动")
     assert "旧标题活动" in text(client.get(reverse("centers:activity_list")))
     # A change that no signal announces: only the cache can explain the old title.
     Activity.objects.filter(pk=activity.pk).update(title="新标题活动")
     assert "旧标题活动" in text(client.get(reverse("centers:activity_list")))
-    signed_in = client_for(UserFactory())
-    assert "新标题活动" in text(signed_in.get(reverse("centers:activity_list")))
+    # A signed-in user shares the activity cards (the same for everyone), never the page around them.
+    signed_in = text(client_for(UserFactory()).get(reverse("centers:activity_list")))
+    assert "Sign out" in signed_in or "退出" in signed_in
+    assert 'href="/accounts/login/"' not in signed_in
+
+
+def test_signed_in_list_shows_a_saved_change_at_once(client_for):
+    client = client_for(UserFactory())
+    activity = ActivityFactory(title="太极拳入门")
+    assert "太极拳入门" in text(client.get(reverse("centers:activity_list")))
+    activity.title = "八段锦晨练"
+    activity.save()
+    page = text(client.get(reverse("centers:activity_list")))
+    assert "八段锦晨练" in page and "太极拳入门" not in page
 
 
 def test_cached_list_gives_each_visitor_a_working_csrf_token():
