@@ -96,9 +96,9 @@ class ActivityAdmin(ScopedAdmin):
     form = ActivityAdminForm
     exclude = ["created_by"]
     list_display = ["title", "center", "starts_at", "capacity", "confirmed_count", "status", "roll_link"]
-    list_filter = ["status", "category", "audience", "center"]
+    # A date filter instead of date_hierarchy, whose year links cost two queries on every page.
+    list_filter = ["status", "category", "audience", "starts_at", "center"]
     list_select_related = ["center"]
-    date_hierarchy = "starts_at"
     search_fields = ["title"]
     readonly_fields = ["confirmed_count", "roll_link"]
     inlines = [SignupInline]

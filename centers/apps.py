@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CentersConfig(AppConfig):
     name = "centers"
     verbose_name = _("Centers and activities")
+
+    def ready(self):
+        from . import receivers  # noqa: F401  (connects the cache invalidation receivers)

@@ -12,18 +12,25 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
 
 from core.models import Center
+from core.pagecache import anonymous_page_cache, version
 
 from . import ical, selectors, services
 from .filters import ActivityFilter, CenterFilter
 from .forms import ChildForm, SignupForm
 from .models import Activity, CalendarToken, Child, Signup
 from .panels import render_center_panels
+from .receivers import ACTIVITY_PAGES
+
+# Anonymous visitors get the activity list from a cache dropped on every change of an activity,
+# a sign-up, a space or a center; the timeout only bounds what "starts soon" and "ended" show.
+ACTIVITY_PAGE_SECONDS = 60
 
 
 class CenterListView(FilterView):
@@ -61,6 +68,7 @@ def center_ical(request: HttpRequest, slug: str) -> HttpResponse:
     return ical.center_feed(request, center, selectors.center_calendar_activities(center=center))
 
 
+@method_decorator(anonymous_page_cache(group=ACTIVITY_PAGES, timeout=ACTIVITY_PAGE_SECONDS), name="dispatch")
 class ActivityListView(FilterView):
     filterset_class = ActivityFilter
     template_name = "centers/activity_list.html"
@@ -76,6 +84,9 @@ class ActivityListView(FilterView):
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query"] = query.urlencode()
+        # The cards are the same for everyone: cached as a fragment for signed-in users too.
+        context["cards_version"] = version(ACTIVITY_PAGES)
+        context["cards_seconds"] = ACTIVITY_PAGE_SECONDS
         return context
 
 

@@ -1,6 +1,9 @@
 """ModelAdmin base that asks core.access for every queryset, permission and choice list."""
 
 from django.contrib import admin
+from django.contrib.admin import helpers
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from . import access
 
@@ -13,6 +16,15 @@ class ScopedAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return access.scope(request.user, super().get_queryset(request), "view")
+
+    def action_checkbox(self, obj):
+        """Django's checkbox column, without rendering a widget template for each row."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            format_html(_("Select this object for an action - {}"), str(obj)),
+        )
 
     def has_module_permission(self, request):
         return access.can(request.user, "view", self.model)

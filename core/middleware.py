@@ -13,6 +13,8 @@ ADMIN_CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
 )
+# Staff activity is recorded at most once a minute: the idle timeout is half an hour.
+LAST_SEEN_RESOLUTION = 60
 
 
 class SecurityHeadersMiddleware:
@@ -28,7 +30,8 @@ class SecurityHeadersMiddleware:
             last = request.session.get("last_seen", now)
             if now - last > settings.STAFF_IDLE_TIMEOUT:
                 logout(request)
-            else:
+            elif now - last >= LAST_SEEN_RESOLUTION or "last_seen" not in request.session:
+                # Writing the session on every request would cost a query per staff page.
                 request.session["last_seen"] = now
         response = self.get_response(request)
         response.headers.setdefault(

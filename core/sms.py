@@ -16,6 +16,11 @@ class SmsBackend:
     def send(self, phone: str, body: str) -> None:
         raise NotImplementedError
 
+    def send_many(self, messages: list[tuple[str, str]]) -> None:
+        """Several (phone, body) messages at once; a provider with a batch API overrides this."""
+        for phone, body in messages:
+            self.send(phone, body)
+
 
 class ConsoleSmsBackend(SmsBackend):
     """Development: writes the message to the log and keeps it in the database."""
@@ -26,6 +31,13 @@ class ConsoleSmsBackend(SmsBackend):
         SmsMessage.objects.create(phone=phone, body=body[:500])
         logger.warning("SMS to %s: %s", phone, body)
 
+    def send_many(self, messages: list[tuple[str, str]]) -> None:
+        from .models import SmsMessage
+
+        SmsMessage.objects.bulk_create([SmsMessage(phone=phone, body=body[:500]) for phone, body in messages])
+        for phone, body in messages:
+            logger.warning("SMS to %s: %s", phone, body)
+
 
 class MemorySmsBackend(SmsBackend):
     """Tests: keeps messages in a list the test can read."""
@@ -35,6 +47,15 @@ class MemorySmsBackend(SmsBackend):
     def send(self, phone: str, body: str) -> None:
         MemorySmsBackend.outbox.append((phone, body))
 
+    def send_many(self, messages: list[tuple[str, str]]) -> None:
+        MemorySmsBackend.outbox.extend(messages)
+
 
 def send_sms(*, phone: str, body: str) -> None:
     import_string(settings.SMS_BACKEND)().send(phone, body)
+
+
+def send_sms_batch(*, messages: list[tuple[str, str]]) -> None:
+    """Hand several (phone, body) messages to the backend in one call."""
+    if messages:
+        import_string(settings.SMS_BACKEND)().send_many(messages)

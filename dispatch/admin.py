@@ -124,10 +124,10 @@ class ServiceRequestAdmin(ScopedAdmin):
     assigning and closing happen on the dispatch desk, which keeps the history."""
 
     list_display = ["number", "created_at", "category", "channel", "community", "center", "status"]
-    list_filter = ["status", "category", "channel", "center__street"]
+    # A date filter instead of date_hierarchy, whose year links cost two queries on every page.
+    list_filter = ["status", "category", "channel", "created_at", "center__street"]
     list_select_related = ["community", "center"]
     search_fields = ["number", "contact_name", "contact_phone"]
-    date_hierarchy = "created_at"
     inlines = [AssignmentInline, StatusChangeInline]
     form = RecordRequestForm
     add_fields = [

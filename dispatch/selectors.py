@@ -372,7 +372,7 @@ def get_volunteer(*, user: User) -> Volunteer | None:
 def list_my_tasks(*, user: User) -> QuerySet[Assignment]:
     """Requests given to the user as a volunteer or as the leader of a team, open ones first."""
     return (
-        Assignment.objects.filter(Q(volunteer__user=user) | Q(team__leader=user))
+        Assignment.objects.filter(access.any_of(Assignment, [Q(volunteer__user=user), Q(team__leader=user)]))
         .filter(response__in=[*Assignment.ACTIVE, Assignment.Response.DECLINED])
         .select_related("request__community", "request__center", "team", "volunteer__user")
         .order_by("-assigned_at")

@@ -106,7 +106,7 @@ def test_a_failed_send_leaves_no_reminder_so_a_retry_sends_it(monkeypatch):
     def broken(**kwargs):
         raise OSError("gateway down")
 
-    monkeypatch.setattr(notifications, "send_sms", broken)
+    monkeypatch.setattr(notifications, "send_sms_batch", broken)
     with pytest.raises(OSError):
         notifications.send_activity_reminders(activity_id=activity.pk, hours_before=2)
     assert not Reminder.objects.exists()
@@ -126,3 +126,19 @@ def test_a_real_worker_sends_reminders_once(celery_worker_process):
     tasks.send_activity_reminders_task.delay(activity.pk, 2)
     assert wait_for(lambda: Reminder.objects.filter(signup=signup, hours_before=2).exists(), timeout=60)
     assert Reminder.objects.filter(signup=signup).count() == 2
+
+
+def test_a_crowd_is_reminded_in_batches_each_attendee_once(monkeypatch):
+    monkeypatch.setattr(notifications, "REMINDER_BATCH", 3)
+    activity = _activity_starting_in(5, capacity=10)
+    residents = UserFactory.create_batch(7)
+    for resident in residents:
+        services.sign_up(activity=activity, resident=resident)
+    already = Signup.objects.get(resident=residents[0])
+    Reminder.objects.create(signup=already, hours_before=2, channel="sms")
+
+    assert notifications.send_activity_reminders(activity_id=activity.pk, hours_before=2) == 6
+
+    assert sorted(phone for phone, _ in MemorySmsBackend.outbox) == sorted(r.phone for r in residents[1:])
+    assert Reminder.objects.filter(hours_before=2).count() == 7
+    assert notifications.send_activity_reminders(activity_id=activity.pk, hours_before=2) == 0

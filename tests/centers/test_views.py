@@ -382,3 +382,66 @@ def test_my_page_query_count_is_flat_in_my_sign_ups(client_for):
             services.sign_up(activity=activity, resident=resident)
 
     assert_flat_queries(client, reverse("core:me"), add)
+
+
+# ------------------------------------------------------------------ the anonymous page cache
+def _seats_badge(response, activity) -> str:
+    card = text(response).split(f'href="/activities/{activity.pk}/"', 1)[1].split("</li>", 1)[0]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", card)).strip()
+
+
+def test_anonymous_visitor_sees_an_edited_activity_at_once(client):
+    activity = ActivityFactory(title="太极拳入门")
+    assert "太极拳入门" in text(client.get(reverse("centers:activity_list")))
+    activity.title = "八段锦晨练"
+    activity.save()
+    page = text(client.get(reverse("centers:activity_list")))
+    assert "八段锦晨练" in page and "太极拳入门" not in page
+
+
+def test_anonymous_visitor_sees_a_taken_seat_at_once(client):
+    activity = ActivityFactory(capacity=5)
+    assert "5" in _seats_badge(client.get(reverse("centers:activity_list")), activity)
+    services.sign_up(activity=activity, resident=UserFactory())
+    assert "4" in _seats_badge(client.get(reverse("centers:activity_list")), activity)
+
+
+def test_anonymous_list_is_served_from_the_cache_and_a_signed_in_page_never_is(client, client_for):
+    activity = ActivityFactory(title="旧标题活动")
+    assert "旧标题活动" in text(client.get(reverse("centers:activity_list")))
+    # A change that no signal announces: only the cache can explain the old title.
+    Activity.objects.filter(pk=activity.pk).update(title="新标题活动")
+    assert "旧标题活动" in text(client.get(reverse("centers:activity_list")))
+    # A signed-in user shares the activity cards (the same for everyone), never the page around them.
+    signed_in = text(client_for(UserFactory()).get(reverse("centers:activity_list")))
+    assert "Sign out" in signed_in or "退出" in signed_in
+    assert 'href="/accounts/login/"' not in signed_in
+
+
+def test_signed_in_list_shows_a_saved_change_at_once(client_for):
+    client = client_for(UserFactory())
+    activity = ActivityFactory(title="太极拳入门")
+    assert "太极拳入门" in text(client.get(reverse("centers:activity_list")))
+    activity.title = "八段锦晨练"
+    activity.save()
+    page = text(client.get(reverse("centers:activity_list")))
+    assert "八段锦晨练" in page and "太极拳入门" not in page
+
+
+def test_cached_list_gives_each_visitor_a_working_csrf_token():
+    from django.test import Client
+
+    ActivityFactory()
+    Client().get(reverse("centers:activity_list"))  # fills the cache
+    visitor = Client(enforce_csrf_checks=True)
+    page = text(visitor.get(reverse("centers:activity_list")))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    response = visitor.post(reverse("set_language"), {"language": "en", "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+
+
+def test_cached_list_follows_the_visitors_language(client):
+    ActivityFactory()
+    chinese = text(client.get(reverse("centers:activity_list"), HTTP_ACCEPT_LANGUAGE="zh-hans"))
+    english = text(client.get(reverse("centers:activity_list"), HTTP_ACCEPT_LANGUAGE="en"))
+    assert "活动" in chinese and "Activities" in english
