@@ -20,7 +20,7 @@ from django_filters.views import FilterView
 from core.models import Center
 
 from . import ical, selectors, services
-from .filters import ActivityFilter, CenterFilter
+from .filters import FIRST_YEAR, LAST_YEAR, ActivityFilter, CenterFilter
 from .forms import ChildForm, SignupForm
 from .models import Activity, CalendarToken, Child, Signup
 from .panels import render_center_panels
@@ -83,6 +83,8 @@ def _monday(value: str | None) -> dt.date:
     try:
         day = dt.date.fromisoformat(value) if value else timezone.localdate()
     except ValueError:
+        day = timezone.localdate()
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:  # the previous or next week would overflow
         day = timezone.localdate()
     return day - dt.timedelta(days=day.weekday())
 
