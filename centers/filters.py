@@ -14,7 +14,6 @@ from core.models import Center, Community, Street
 from .models import Activity, Audience, Category
 from .selectors import not_ended
 
-
 # Dates outside these years mean nothing to a resident and overflow the day arithmetic (9999-12-31 + 1).
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 

@@ -72,4 +72,3 @@ class RejectNulCharactersMiddleware:
 
             return bad_request(request, reason="nul")
         return self.get_response(request)
-

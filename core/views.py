@@ -1,10 +1,10 @@
 import secrets
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -142,7 +142,9 @@ BAD_REQUEST_REASONS = {
         "Go back, type the text again instead of pasting it, and send it once more."
     ),
     "too_big": gettext_lazy("What you sent is too large. Send smaller files, or fewer at a time."),
-    "too_many": gettext_lazy("What you sent has too many fields or files. Go back and send the form as it is."),
+    "too_many": gettext_lazy(
+        "What you sent has too many fields or files. Go back and send the form as it is."
+    ),
     "malformed": gettext_lazy(
         "The portal could not read what your browser sent. Go back, reload the page and try again."
     ),

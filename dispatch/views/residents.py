@@ -179,6 +179,9 @@ def request_rate(request: HttpRequest, public_id) -> HttpResponse:
                 recorded_by=request.user,
             )
         except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):  # e.g. rated meanwhile: the page no longer has the form
+                messages.error(request, " ".join(exc.messages))
+                return redirect(service_request.get_absolute_url())
             add_errors(form, exc)
         else:
             messages.success(request, _("Thank you for your feedback."))

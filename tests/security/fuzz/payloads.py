@@ -75,7 +75,9 @@ def value_bodies() -> list[tuple[str, bytes | str, str]]:
     bodies.append(("hostile values, every field twice", _encode(twice), URLENCODED))
     bodies.append(("NUL characters in values", _encode((n, "1\x00") for n in names), URLENCODED))
     bodies.append(("a NUL character in a key", _encode([("code\x00", "1"), ("next", "/")]), URLENCODED))
-    bodies.append(("invalid UTF-8", b"code=\xff\xfe&description=\xc3\x28abcde&\xff\xfe=\x80&next=%ff", URLENCODED))
+    bodies.append(
+        ("invalid UTF-8", b"code=\xff\xfe&description=\xc3\x28abcde&\xff\xfe=\x80&next=%ff", URLENCODED)
+    )
     bodies.append(("JSON body", '{"code": "123456", "rating": [1, 2], "x": {"y": null}}', "application/json"))
     bodies.append(("files where text is expected", _files_in_every_field(names), MULTIPART))
     return bodies
@@ -90,9 +92,19 @@ def parser_bodies() -> list[tuple[str, bytes | str, str]]:
     return [
         ("too many fields", _encode((f"f{i}", "1") for i in range(too_many)), URLENCODED, True),
         ("too many files", _many_files(settings.DATA_UPLOAD_MAX_NUMBER_FILES + 1), MULTIPART, True),
-        ("a body over the size limit", b"x=" + b"y" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1), URLENCODED, True),
+        (
+            "a body over the size limit",
+            b"x=" + b"y" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1),
+            URLENCODED,
+            True,
+        ),
         ("multipart without a boundary", "code=1", "multipart/form-data", True),
-        ("a boundary that never ends", b"--xyz\r\nContent-Disposition: form-data; name=\"code\"\r\n\r\n1", "multipart/form-data; boundary=xyz", False),
+        (
+            "a boundary that never ends",
+            b'--xyz\r\nContent-Disposition: form-data; name="code"\r\n\r\n1',
+            "multipart/form-data; boundary=xyz",
+            False,
+        ),
         ("a NUL character in a file name", _nul_file_name(), MULTIPART, False),
     ]
 
@@ -106,13 +118,20 @@ def _part(name: str, content: bytes, filename: str | None = None) -> bytes:
     if filename is not None:
         disposition += f'; filename="{filename}"'
     return (
-        f"--{BOUNDARY}\r\nContent-Disposition: {disposition}\r\n"
-        "Content-Type: application/octet-stream\r\n\r\n"
-    ).encode() + content + b"\r\n"
+        (
+            f"--{BOUNDARY}\r\nContent-Disposition: {disposition}\r\n"
+            "Content-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        + content
+        + b"\r\n"
+    )
 
 
 def _many_files(count: int) -> bytes:
-    return b"".join(_part("photos", b"GIF89a\x00\x00", f"p{i}.jpg") for i in range(count)) + f"--{BOUNDARY}--\r\n".encode()
+    return (
+        b"".join(_part("photos", b"GIF89a\x00\x00", f"p{i}.jpg") for i in range(count))
+        + f"--{BOUNDARY}--\r\n".encode()
+    )
 
 
 def _files_in_every_field(names) -> bytes:

@@ -72,7 +72,9 @@ def test_every_filterset_of_the_portal_is_fuzzed():
         defined |= {
             f"{module.__name__}.{name}"
             for name, value in vars(module).items()
-            if isinstance(value, type) and issubclass(value, FilterSet) and value.__module__ == module.__name__
+            if isinstance(value, type)
+            and issubclass(value, FilterSet)
+            and value.__module__ == module.__name__
         }
     assert defined <= used, f"FilterSets without a list in LISTS: {sorted(defined - used)}"
 
@@ -127,12 +129,16 @@ def _admin_queries(model_admin) -> list[str]:
     for spec in model_admin.list_filter:
         field = spec[0] if isinstance(spec, tuple) else spec
         if isinstance(field, str):
-            queries.append(_query([(f"{field}__exact", "abc"), (f"{field}__id__exact", "-1"), (field, "2026-13-45")]))
+            queries.append(
+                _query([(f"{field}__exact", "abc"), (f"{field}__id__exact", "-1"), (field, "2026-13-45")])
+            )
         else:
             queries.append(_query([(getattr(field, "parameter_name", "x") or "x", "\u202e' OR 1=1 --")]))
     if model_admin.date_hierarchy:
         base = model_admin.date_hierarchy
-        queries.append(_query([(f"{base}__year", "99999"), (f"{base}__month", "13"), (f"{base}__day", "abc")]))
+        queries.append(
+            _query([(f"{base}__year", "99999"), (f"{base}__month", "13"), (f"{base}__day", "abc")])
+        )
         queries.append(_query([(f"{base}__year", "0"), (f"{base}__month", "0")]))
     return queries
 
