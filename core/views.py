@@ -168,5 +168,10 @@ def error_500(request):
     return render(request, "500.html", status=500)
 
 
+def csrf_failure(request, reason=""):
+    """The CSRF refusal in the portal's words: most often a form left open for too long."""
+    return render(request, "403_csrf.html", status=403)
+
+
 def error_403(request, exception=None):
     return render(request, "403.html", status=403)

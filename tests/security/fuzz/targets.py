@@ -1,11 +1,10 @@
-"""What the fuzz suite aims at: every URL (from the role x URL matrix and the resolver), the hostile
-values, and the checks shared by the tests of this folder."""
+"""What the fuzz suite aims at beside the role x URL matrix (third-party pages, admin add pages),
+the hostile values, and the check of a friendly error page."""
 
 from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
 
-from tests.core.url_matrix import THIRD_PARTY_ROUTES
-from tests.test_url_matrix import ROWS, all_patterns
+from tests.test_url_matrix import all_patterns
 
 # Third-party pages without URL arguments that residents reach (allauth, the language switch).
 THIRD_PARTY_NAMES = sorted(
@@ -58,31 +57,6 @@ HOSTILE_VALUES = [
 ]
 
 
-def matrix_urls(world) -> list[tuple[str, str]]:
-    """(name, path) of every URL pattern of the portal, arguments built in the actor's own scope."""
-    urls = []
-    for row in ROWS:
-        kwargs = row.kwargs(world, "own") if row.kwargs else None
-        urls.append((row.name, reverse(row.name, kwargs=kwargs)))
-    for name in THIRD_PARTY_NAMES:
-        try:
-            urls.append((name, reverse(name)))
-        except NoReverseMatch:  # a route allauth lists but this configuration turns off
-            continue
-    return urls
-
-
-def matrix_row_names() -> list[str]:
-    return [row.name for row in ROWS]
-
-
-def admin_changelists() -> list[str]:
-    return [
-        reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
-        for model in admin.site._registry
-    ]
-
-
 def admin_add_pages() -> list[str]:
     urls = []
     for model in admin.site._registry:
@@ -93,13 +67,6 @@ def admin_add_pages() -> list[str]:
     return urls
 
 
-def server_error(response) -> str | None:
-    """A description of the response when it is a server error, else None."""
-    if response.status_code >= 500:
-        return f"{response.status_code}"
-    return None
-
-
 def assert_friendly_error_page(response) -> None:
     """A 4xx the user can read: the portal's own page in Chinese, no traceback, no debug page."""
     body = response.content.decode("utf-8", "replace")
@@ -108,4 +75,4 @@ def assert_friendly_error_page(response) -> None:
     assert 'lang="zh-hans"' in body or "lang=zh-hans" in body, body[:300]
 
 
-__all__ = ["HOSTILE_VALUES", "THIRD_PARTY_ROUTES", "admin_add_pages", "admin_changelists", "matrix_urls"]
+__all__ = ["HOSTILE_VALUES", "THIRD_PARTY_NAMES", "admin_add_pages", "assert_friendly_error_page"]

@@ -83,3 +83,11 @@ def test_nul_in_a_form_gets_the_400_page_and_nothing_is_stored(world, client):
     assert response.status_code == 400
     assert "控制字符（NUL）" in _text(response)
     assert not ServiceRequest.objects.exists()
+
+
+def test_a_form_without_its_csrf_token_gets_the_expired_page_in_chinese(db):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("dispatch:create"), {"description": "水管漏水了"})
+    assert response.status_code == 403
+    assert_friendly_error_page(response)
+    assert "页面已过期" in _text(response)

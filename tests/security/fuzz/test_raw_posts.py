@@ -9,7 +9,7 @@ from tests.test_url_matrix import ROWS
 from tests.url_matrix_rows import DENY, LOGIN
 
 from .payloads import parser_bodies, value_bodies
-from .targets import THIRD_PARTY_NAMES, assert_friendly_error_page
+from .targets import THIRD_PARTY_NAMES, admin_add_pages, assert_friendly_error_page
 
 VALUE_BODIES = value_bodies()
 PARSER_BODIES = parser_bodies()
@@ -70,4 +70,14 @@ def test_unparseable_bodies_get_the_friendly_400_page(name, world):
         if response.status_code != 400 and (strict or not 400 <= response.status_code < 500):
             problems.append(f"{path} {what}: {response.status_code}, expected 400")
         problems += _problems(response, f"{path} {what}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("path", admin_add_pages())
+def test_malformed_values_on_admin_add_pages_never_cause_a_server_error(path, world, client):
+    client.force_login(world.user("admin"))
+    problems = []
+    for what, body, content_type in VALUE_BODIES[:3]:  # hostile values, twice, NUL
+        response = client.generic("POST", path, body, content_type=content_type)
+        problems += _problems(response, f"admin {path} {what}")
     assert not problems, "\n".join(problems)
