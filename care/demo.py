@@ -56,6 +56,8 @@ BAIYUTAN = [
     ("金菊英", "f", 85, "low", False, True, "", ""),
     ("魏阿宝", "m", 88, "medium", True, False, "", ""),
     ("陶彩娥", "f", 82, "low", False, False, "", ""),
+    # The demo resident (resident@example.com) is also visited: her timeline shows her sign-ups and requests.
+    ("王秀英", "f", 81, "low", True, False, "", ""),
 ]
 OBSERVATIONS = [
     "精神状态良好，家中整洁，按时服药。",
@@ -95,6 +97,7 @@ def _consent(recipient: Recipient, scope: str, given_on: dt.date, by: User, **ex
 def _baiyutan(today: dt.date) -> int:
     center = demo_center("baiyutan")
     worker, volunteer = demo_user("worker"), demo_user("volunteer")
+    resident = demo_user("resident")
     for index, (name, gender, age, tier, alone, paired, disability, notes) in enumerate(BAIYUTAN):
         sensitive = bool(disability or notes)
         found = today - dt.timedelta(days=400 - index)
@@ -112,6 +115,7 @@ def _baiyutan(today: dt.date) -> int:
                 "risk_tier": tier,
                 "social_worker": worker,
                 "volunteer": volunteer if paired else None,
+                "resident": resident if name == resident.real_name else None,
             },
         )
         _consent(recipient, Consent.Scope.SENSITIVE if sensitive else Consent.Scope.CARE, found, worker)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.audit import AuditContext, audit_many
 from core.models import User
 from core.spreadsheets import workbook_bytes
 
 from . import selectors
-from .audit import AuditContext, audit_many
 
 
 @transaction.atomic

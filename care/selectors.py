@@ -4,7 +4,7 @@ street staff and the district get aggregates (counts per center), never a person
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from core import access
 from core.models import Center, Role, User
+from core.timeline import TimelineEntry
 
 from .models import Alert, Consent, Recipient, Referral, RiskTier, Visit
 
@@ -77,27 +78,17 @@ def recipients_for_export(user) -> QuerySet[Recipient]:
     )
 
 
-@dataclass
-class TimelineItem:
-    when: dt.date
-    kind: str
-    title: str
-    detail: str = ""
-    url: str = ""
-    extra: list[str] = field(default_factory=list)
-
-
-def recipient_timeline(recipient: Recipient) -> list[TimelineItem]:
+def recipient_timeline(recipient: Recipient) -> list[TimelineEntry]:
     """Visits (with follow-ups), referrals and consent events, newest first."""
     from django.urls import reverse
     from django.utils.translation import gettext as _
 
-    items: list[TimelineItem] = []
+    items: list[TimelineEntry] = []
     visits = recipient.visits.select_related("visited_by").prefetch_related("follow_ups")
     for visit in visits:
         detail = " ".join(filter(None, [visit.observations, visit.needs_found]))
         items.append(
-            TimelineItem(
+            TimelineEntry(
                 when=visit.visited_on,
                 kind=visit.get_kind_display(),
                 title=_("%(kind)s by %(who)s, %(minutes)s minutes")
@@ -113,7 +104,7 @@ def recipient_timeline(recipient: Recipient) -> list[TimelineItem]:
         )
     for referral in recipient.referrals.all():
         items.append(
-            TimelineItem(
+            TimelineEntry(
                 when=referral.referred_on,
                 kind=_("Referral"),
                 title=f"{referral.get_resource_display()} · {referral.get_status_display()}",
@@ -123,11 +114,11 @@ def recipient_timeline(recipient: Recipient) -> list[TimelineItem]:
         )
     for consent in recipient.consents.all():
         items.append(
-            TimelineItem(when=consent.given_on, kind=_("Consent"), title=consent.get_scope_display())
+            TimelineEntry(when=consent.given_on, kind=_("Consent"), title=consent.get_scope_display())
         )
         if consent.withdrawn_on:
             items.append(
-                TimelineItem(when=consent.withdrawn_on, kind=_("Consent"), title=_("Consent withdrawn"))
+                TimelineEntry(when=consent.withdrawn_on, kind=_("Consent"), title=_("Consent withdrawn"))
             )
     return sorted(items, key=lambda item: item.when, reverse=True)
 

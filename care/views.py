@@ -10,10 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from core import access
+from core import access, timeline
+from core.audit import AuditContext, audit
 
-from . import selectors, timeline
-from .audit import AuditContext, audit
+from . import selectors
 from .exports import export_recipients
 from .forms import ExportForm
 

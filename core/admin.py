@@ -63,8 +63,8 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ScopedAdmin):
-    list_display = ["at", "actor", "action", "object_type", "object_id", "detail"]
-    list_filter = ["action", "object_type"]
+    list_display = ["at", "actor", "role", "action", "object_type", "object_id", "reason", "ip", "detail"]
+    list_filter = ["action", "role", "object_type"]
     list_select_related = ["actor"]
     date_hierarchy = "at"
 

@@ -263,9 +263,12 @@ class AuditEntry(models.Model):
     actor = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("actor")
     )
+    role = models.CharField(_("role"), max_length=30, blank=True, default="")
     action = models.CharField(_("action"), max_length=30)
     object_type = models.CharField(_("object type"), max_length=100)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    reason = models.CharField(_("purpose"), max_length=200, blank=True, default="")
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     detail = models.CharField(_("detail"), max_length=255, blank=True)
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
 

@@ -16,8 +16,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 
+from .audit import AuditContext, audit
 from .models import RoleAssignment, User
-from .services import record_audit
 
 
 def _hooks():
@@ -26,7 +26,7 @@ def _hooks():
             yield import_module(f"{config.name}.privacy")
 
 
-def export_personal_data(*, user: User) -> dict[str, list[dict]]:
+def export_personal_data(*, user: User, context: AuditContext | None = None) -> dict[str, list[dict]]:
     """Everything the portal holds about ``user``, by section; the export itself is audited."""
     data = {
         "account": [
@@ -45,16 +45,16 @@ def export_personal_data(*, user: User) -> dict[str, list[dict]]:
     }
     for hook in _hooks():
         data.update(hook.export(user))
-    record_audit(actor=user, action="export", obj=user, detail="personal data download")
+    audit(actor=user, action="export", obj=user, context=context, detail="personal data download")
     return data
 
 
 @transaction.atomic
-def erase_personal_data(*, user: User) -> None:
+def erase_personal_data(*, user: User, context: AuditContext | None = None) -> None:
     """Anonymise ``user`` everywhere and deactivate the account; counts and aggregates stay right."""
     for hook in _hooks():
         hook.erase(user)
-    record_audit(actor=user, action="erase", obj=user, detail="erasure at the person's request")
+    audit(actor=user, action="erase", obj=user, context=context, detail="erasure at the person's request")
     RoleAssignment.objects.filter(user=user).delete()
     user.real_name = ""
     user.phone = None

@@ -4,7 +4,7 @@ from contextlib import contextmanager
 
 from django.db import connection, transaction
 
-from .models import STAFF_ROLES, AuditEntry, Center, RoleAssignment, Street, User
+from .models import STAFF_ROLES, Center, RoleAssignment, Street, User
 
 
 @transaction.atomic
@@ -31,17 +31,6 @@ def revoke_role(*, assignment: RoleAssignment) -> None:
     if not user.is_superuser and not RoleAssignment.objects.filter(user=user, role__in=STAFF_ROLES).exists():
         user.is_staff = False
         user.save(update_fields=["is_staff"])
-
-
-def record_audit(*, actor: User | None, action: str, obj, detail: str = "") -> AuditEntry:
-    """Append who did what to which sensitive record (PIPL). Never updated, never deleted."""
-    return AuditEntry.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        action=action,
-        object_type=obj._meta.label if hasattr(obj, "_meta") else str(obj),
-        object_id=str(getattr(obj, "pk", "") or ""),
-        detail=detail[:255],
-    )
 
 
 @contextmanager

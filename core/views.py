@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from . import access
+from .audit import AuditContext
 from .forms import ErasureForm
 from .models import WorkerPing
 from .privacy import erase_personal_data, export_personal_data
@@ -42,7 +43,9 @@ def my_data(request: HttpRequest) -> HttpResponse:
     """Download my data (JSON or Excel), or close my account and erase my personal information."""
     fmt = request.GET.get("format")
     if fmt in ("json", "xlsx"):
-        data = export_personal_data(user=request.user)
+        data = export_personal_data(
+            user=request.user, context=AuditContext.from_request(request, "personal data download")
+        )
         if fmt == "json":
             response = JsonResponse(
                 data, json_dumps_params={"ensure_ascii": False, "indent": 1, "default": str}
@@ -55,7 +58,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
         return response
     form = ErasureForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        erase_personal_data(user=request.user)
+        erase_personal_data(user=request.user, context=AuditContext.from_request(request, "erasure request"))
         logout(request)
         messages.success(request, _("Your account is closed and your personal information has been removed."))
         return redirect("core:home")

@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from core import access
-from core.services import record_audit
+from core.audit import AuditContext, audit
 
 from . import dashboard as dashboards
 from . import exports, selectors, services
@@ -155,7 +155,13 @@ def _readable_name(report: Report, extension: str) -> str:
 @require_GET
 def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     report = _get_report(request, pk, published=True)
-    record_audit(actor=request.user, action="export", obj=report, detail="xlsx")
+    audit(
+        actor=request.user,
+        action="export",
+        obj=report,
+        context=AuditContext.from_request(request, "report download"),
+        detail="xlsx",
+    )
     return _attachment(
         exports.build_xlsx(report),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -168,7 +174,13 @@ def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def export_csv(request: HttpRequest, pk: int) -> HttpResponse:
     report = _get_report(request, pk, published=True)
-    record_audit(actor=request.user, action="export", obj=report, detail="csv")
+    audit(
+        actor=request.user,
+        action="export",
+        obj=report,
+        context=AuditContext.from_request(request, "report download"),
+        detail="csv",
+    )
     return _attachment(
         exports.build_csv(report),
         "text/csv; charset=utf-8",

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core import access
 from core.admin_scoping import ScopedAdmin
+from core.audit import AuditContext, audit
 
-from ..audit import AuditContext, audit
 from ..models import Recipient
 
 
@@ -113,7 +113,7 @@ class CareAdmin(ScopedAdmin):
                 obj=self.model._meta.label,
                 center_id=None,
                 context=audit_context(request, "admin list"),
-                extra=f"query={unquote_plus(request.GET.urlencode())[:80]}",
+                detail=f"query={unquote_plus(request.GET.urlencode())[:80]}",
             )
         return response
 

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core import access
 from core.admin_scoping import ScopedInline
+from core.audit import audit
 
 from .. import selectors, services
-from ..audit import audit
 from ..forms import RecipientAdminForm, ReferralAdminForm
 from ..models import Consent, Recipient, Referral, Visit
 from .base import CareAdmin, CenterFilter, DueFilter, audit_context

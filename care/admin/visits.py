@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core import access
 from core.admin_scoping import ScopedInline
+from core.audit import audit
 
 from .. import services
-from ..audit import audit
 from ..forms import ConsentAdminForm, ReferralAdminForm, VisitAdminForm
 from ..models import Consent, FollowUp, Referral, Visit
 from .base import CareAdmin, RecipientCenterFilter, VisitCenterFilter, audit_context

@@ -1,6 +1,6 @@
 """Writes for care: recipients and their consent, visits, referrals, reminders and retention.
 
-Every write of a care record appends one row to the audit log (care.audit). Sensitive fields
+Every write of a care record appends one row to the audit log (core.audit). Sensitive fields
 are stored only under an active consent of scope "sensitive"; notes of a visit only under an
 active consent of any scope, except for a crisis intervention (PIPL art. 13(4): protecting
 life and health in an emergency).

@@ -11,9 +11,9 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.audit import AuditContext, audit
 from core.models import User
 
-from ..audit import AuditContext, audit
 from ..models import (
     DEFAULT_CADENCE,
     SENSITIVE_FIELDS,
@@ -75,8 +75,6 @@ def refresh_cadence(*, recipient: Recipient) -> Recipient:
 @transaction.atomic
 def save_cadence_policy(*, policy: CadencePolicy, actor: User) -> CadencePolicy:
     """Change a tier's cadence; every active recipient of the tier gets its due date moved."""
-    from core.services import record_audit
-
     policy.full_clean()
     policy.save()
     delta = dt.timedelta(days=policy.interval_days)
@@ -91,7 +89,7 @@ def save_cadence_policy(*, policy: CadencePolicy, actor: User) -> CadencePolicy:
     for recipient in recipients:
         recipient.next_visit_due = recipient.last_visited_on + delta
     Recipient.objects.bulk_update(recipients, ["next_visit_due"], batch_size=2000)
-    record_audit(actor=actor, action="change", obj=policy, detail=f"interval={policy.interval_days}")
+    audit(actor=actor, action="change", obj=policy, detail=f"interval={policy.interval_days}")
     return policy
 
 
@@ -155,7 +153,7 @@ def save_recipient(
         obj=recipient,
         center_id=recipient.center_id,
         context=context,
-        extra=fields,
+        detail=fields,
     )
     return recipient
 
@@ -196,7 +194,7 @@ def withdraw_consent(
         obj=consent,
         center_id=recipient.center_id,
         context=context,
-        extra="erased=" + ",".join(erased),
+        detail="erased=" + ",".join(erased),
     )
     return consent
 

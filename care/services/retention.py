@@ -8,7 +8,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from ..audit import AuditContext, audit_many
+from core.audit import AuditContext, audit_many
+
 from ..models import (
     Alert,
     Consent,
@@ -66,6 +67,6 @@ def anonymise_recipients(*, ids: list[int], why: str, extra: str = "") -> int:
     Consent.objects.filter(recipient_id__in=ids, given_by=Consent.GivenBy.GUARDIAN).update(guardian_name="-")
     Alert.objects.filter(recipient_id__in=ids).delete()
     audit_many(
-        actor=None, action="anonymise", objects=list(targets), context=AuditContext(why=why), extra=extra
+        actor=None, action="anonymise", objects=list(targets), context=AuditContext(why=why), detail=extra
     )
     return len(ids)

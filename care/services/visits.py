@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.audit import AuditContext, audit
 from core.models import User
 
-from ..audit import AuditContext, audit
 from ..models import (
     Consent,
     FollowUp,

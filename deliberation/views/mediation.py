@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core import access
-from core.services import record_audit
+from core.audit import AuditContext, audit
 
 from .. import exports, forms, selectors, services
 from ..models import MediationCase
@@ -60,7 +60,14 @@ def _render_case(request, case: MediationCase, bound: dict | None = None, status
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = _get_case(request, pk)
-    record_audit(actor=request.user, action="view", obj=case, detail="mediation case with parties")
+    audit(
+        actor=request.user,
+        action="view",
+        obj=case,
+        center_id=case.center_id,
+        context=AuditContext.from_request(request, "mediation case"),
+        detail="mediation case with parties",
+    )
     return _render_case(request, case)
 
 
@@ -119,7 +126,14 @@ def case_agreement(request: HttpRequest, pk: int) -> FileResponse:
     case = _get_case(request, pk)
     if not case.agreement_document:
         raise Http404
-    record_audit(actor=request.user, action="download", obj=case, detail="mediation agreement")
+    audit(
+        actor=request.user,
+        action="download",
+        obj=case,
+        center_id=case.center_id,
+        context=AuditContext.from_request(request, "mediation agreement"),
+        detail="mediation agreement",
+    )
     name = case.agreement_document.name
     response = FileResponse(
         case.agreement_document.open("rb"),
@@ -138,8 +152,12 @@ def case_export(request: HttpRequest) -> HttpResponse:
     if not access.is_staff_member(request.user):
         raise PermissionDenied
     cases = selectors.list_cases_for(request.user).prefetch_related("sessions", "follow_up_calls")
-    record_audit(
-        actor=request.user, action="export", obj=MediationCase, detail="mediation cases (no parties)"
+    audit(
+        actor=request.user,
+        action="export",
+        obj=MediationCase,
+        context=AuditContext.from_request(request, "mediation cases export"),
+        detail="mediation cases (no parties)",
     )
     response = HttpResponse(
         exports.mediation_workbook(cases),

@@ -42,7 +42,7 @@ def test_logging_a_visit_moves_the_next_due_date_by_the_tier_cadence(world):
     entries = visit_audits(visit)
     assert [e.action for e in entries] == ["add"]
     assert entries[0].actor == worker
-    assert "role=social_worker" in entries[0].detail
+    assert entries[0].role == "social_worker"
 
 
 def test_a_late_entry_of_an_older_visit_does_not_pull_the_due_date_back(world):
@@ -364,6 +364,7 @@ def test_demo_gives_the_worker_baiyutan_and_ren_nainai_to_longting(db):
     ren = Recipient.objects.get(name="任奶奶")
     assert ren.center.slug == "longting" and ren.registered_but_absent and ren.lives_alone
     assert not visible_recipients(worker).filter(pk=ren.pk).exists()
+    assert mine.get(name="王秀英").resident == core_demo.demo_user("resident")  # her timeline spans apps
     assert {"hearing_aid", "housing_subsidy"} <= set(ren.referrals.values_list("resource", flat=True))
     assert ren.visits.filter(kind=Visit.Kind.CRISIS).count() == 1
     assert ren.next_visit_due - ren.last_visited_on == days(30)  # visited monthly

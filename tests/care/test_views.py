@@ -51,21 +51,21 @@ def test_the_timeline_shows_visits_and_referrals_and_is_audited(world, client):
             object_type="care.Recipient",
             object_id=str(recipient.pk),
             action="view",
-            detail__contains="why=timeline",
+            reason="timeline",
         ).count()
         == 1
     )
 
 
 def test_the_timeline_takes_entries_from_other_capabilities(world, client):
-    from care import timeline
-    from care.selectors import TimelineItem
+    from core import timeline
+    from core.timeline import TimelineEntry
 
     resident = world.user("resident")
     recipient = RecipientFactory(center=world.center_a, resident=resident)
 
     def activities(*, resident, viewer):
-        return [TimelineItem(when=TODAY(), kind="活动", title=f"报名了手工课 ({resident.pk})")]
+        return [TimelineEntry(when=TODAY(), kind="活动", title=f"报名了手工课 ({resident.pk})")]
 
     timeline.timeline_source(activities)
     try:
@@ -102,7 +102,7 @@ def test_a_manager_exports_only_their_centers_recipients_masked_and_audited(worl
     assert not any(CANARY in c for c in cells)
     entries = AuditEntry.objects.filter(action="export")
     assert [e.object_id for e in entries] == [str(own.pk)]
-    assert "街道月度补贴名单" in entries[0].detail
+    assert "街道月度补贴名单" in entries[0].reason
 
 
 def test_an_export_needs_a_purpose(world, client):

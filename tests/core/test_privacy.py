@@ -56,11 +56,11 @@ def test_the_audit_log_refuses_update_and_delete_in_the_database(db):
     import pytest
     from django.db import DatabaseError, connection, transaction
 
-    from core.services import record_audit
+    from core.audit import audit
 
     with connection.cursor() as cursor:  # the test database keeps the table unlocked for flushes
         cursor.execute("DELETE FROM core_audit_unlock")
-    entry = record_audit(actor=None, action="view", obj=UserFactory())
+    entry = audit(actor=None, action="view", obj=UserFactory())
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEntry.objects.filter(pk=entry.pk).update(detail="tampered")
     with pytest.raises(DatabaseError), transaction.atomic():
