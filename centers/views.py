@@ -242,12 +242,17 @@ def children(request: HttpRequest) -> HttpResponse:
     """The children a guardian holds on their account, and a form to add one."""
     form = ChildForm(request.POST if request.method == "POST" else None, guardian=request.user)
     if request.method == "POST" and form.is_valid():
-        services.add_child(guardian=request.user, **form.cleaned_data)
-        messages.success(
-            request, _("%(name)s is added. You can now sign them up.") % {"name": form.cleaned_data["name"]}
-        )
-        back = _activity_path(request.POST.get("next", ""))
-        return redirect(back or "centers:children")
+        try:
+            services.add_child(guardian=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is added. You can now sign them up.") % {"name": form.cleaned_data["name"]},
+            )
+            back = _activity_path(request.POST.get("next", ""))
+            return redirect(back or "centers:children")
     return render(
         request,
         "centers/child_list.html",

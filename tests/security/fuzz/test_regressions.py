@@ -88,3 +88,16 @@ def test_empty_answer_to_an_emergency_call_says_what_is_missing(world, client):
     response = client.post(reverse("dispatch:call_answer", kwargs={"pk": call.pk}), {"answer": ""})
     assert response.status_code == 200
     assert "这个字段是必填项" in _text(response)
+
+
+def test_adding_a_child_of_the_same_name_twice_says_so(world, client):
+    # The unique (guardian, name) constraint raised ValidationError out of the view: a server error.
+    from centers.models import Child
+
+    client.force_login(world.user("resident"))
+    data = {"name": "小明", "birth_year": timezone.localdate().year - 8, "relation": "奶奶"}
+    client.post(reverse("centers:children"), data)
+    response = client.post(reverse("centers:children"), data)
+    assert response.status_code == 400
+    assert "小明已经在您的账户里了" in _text(response)
+    assert Child.objects.filter(guardian=world.user("resident")).count() == 1
