@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: help install run stop logs test test-fast lint fmt migrations-check audit messages bench backup restore browser-deps
+.PHONY: help install run stop logs test test-fast fuzz-long lint fmt migrations-check audit messages bench backup restore browser-deps
 
 help:  ## show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -36,6 +36,9 @@ logs:  ## follow the web, worker and beat logs
 
 test: install browser-deps  ## run the whole suite (SQLite by default; DATABASE_URL selects PostgreSQL)
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)
+
+fuzz-long: install  ## run the fuzz suite with 1,000 examples per form
+	HYPOTHESIS_PROFILE=long DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest tests/security/fuzz $(PYTEST_ARGS)
 
 lint: install  ## ruff lint and format check
 	$(VENV)/bin/ruff check .

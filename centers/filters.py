@@ -14,6 +14,28 @@ from core.models import Center, Community, Street
 from .models import Activity, Audience, Category
 from .selectors import not_ended
 
+# Dates outside these years mean nothing to a resident and overflow the day arithmetic (9999-12-31 + 1).
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+class BoundedDateField(forms.DateField):
+    default_error_messages = {
+        "out_of_range": _("Enter a date between the years %(first)s and %(last)s."),
+    }
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise forms.ValidationError(
+                self.error_messages["out_of_range"],
+                code="out_of_range",
+                params={"first": FIRST_YEAR, "last": LAST_YEAR},
+            )
+
+
+class BoundedDateFilter(filters.DateFilter):
+    field_class = BoundedDateField
+
 
 def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time()), timezone.get_current_timezone())
@@ -70,12 +92,12 @@ class ActivityFilter(filters.FilterSet):
     )
     category = filters.ChoiceFilter(label=_("Category"), choices=Category.choices, empty_label=_("All"))
     audience = filters.ChoiceFilter(label=_("For whom"), choices=Audience.choices, empty_label=_("All"))
-    date_from = filters.DateFilter(
+    date_from = BoundedDateFilter(
         label=pgettext_lazy("date range", "From"),
         method="filter_date_from",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    date_to = filters.DateFilter(
+    date_to = BoundedDateFilter(
         label=pgettext_lazy("date range", "To"),
         method="filter_date_to",
         widget=forms.DateInput(attrs={"type": "date"}),

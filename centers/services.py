@@ -382,6 +382,8 @@ def record_collection(*, signup: Signup, collected_by: str, by: User) -> Signup:
 @transaction.atomic
 def add_child(*, guardian: User, name: str, birth_year: int | None = None, relation: str = "") -> Child:
     child = Child(guardian=guardian, name=name.strip(), birth_year=birth_year, relation=relation.strip())
+    if Child.objects.filter(guardian=guardian, name=child.name).exists():
+        raise ValidationError({"name": _("%(name)s is already on your account.") % {"name": child.name}})
     child.full_clean()
     child.save()
     return child

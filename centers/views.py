@@ -22,7 +22,7 @@ from core.models import Center
 from core.pagecache import anonymous_page_cache, version
 
 from . import ical, selectors, services
-from .filters import ActivityFilter, CenterFilter
+from .filters import FIRST_YEAR, LAST_YEAR, ActivityFilter, CenterFilter
 from .forms import ChildForm, SignupForm
 from .models import Activity, CalendarToken, Child, Signup
 from .panels import render_center_panels
@@ -94,6 +94,8 @@ def _monday(value: str | None) -> dt.date:
     try:
         day = dt.date.fromisoformat(value) if value else timezone.localdate()
     except ValueError:
+        day = timezone.localdate()
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:  # the previous or next week would overflow
         day = timezone.localdate()
     return day - dt.timedelta(days=day.weekday())
 
@@ -251,12 +253,17 @@ def children(request: HttpRequest) -> HttpResponse:
     """The children a guardian holds on their account, and a form to add one."""
     form = ChildForm(request.POST if request.method == "POST" else None, guardian=request.user)
     if request.method == "POST" and form.is_valid():
-        services.add_child(guardian=request.user, **form.cleaned_data)
-        messages.success(
-            request, _("%(name)s is added. You can now sign them up.") % {"name": form.cleaned_data["name"]}
-        )
-        back = _activity_path(request.POST.get("next", ""))
-        return redirect(back or "centers:children")
+        try:
+            services.add_child(guardian=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is added. You can now sign them up.") % {"name": form.cleaned_data["name"]},
+            )
+            back = _activity_path(request.POST.get("next", ""))
+            return redirect(back or "centers:children")
     return render(
         request,
         "centers/child_list.html",

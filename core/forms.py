@@ -68,3 +68,22 @@ class CenterAdminForm(forms.ModelForm):
         else:
             clean.save(out, fmt)
         return ContentFile(out.getvalue(), name=server_file_name(ALLOWED_FORMATS[fmt]))
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice of rows by id that refuses an id too large for the database as an invalid
+    choice (SQLite raises OverflowError on it, a server error)."""
+
+    LARGEST_ID = 2**63 - 1
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                number = int(pk)
+            except (TypeError, ValueError):
+                continue  # not a number: the parent refuses it
+            if abs(number) > self.LARGEST_ID:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)

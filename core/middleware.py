@@ -62,3 +62,38 @@ class RateLimitedMiddleware:
 
             return error_429(request)
         return None
+
+
+def _contains_nul(request) -> bool:
+    if "\x00" in request.path:
+        return True
+    for query in (request.GET, request.POST if request.method == "POST" else None):
+        if query is None:
+            continue
+        for key, values in query.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                return True
+    if request.method == "POST":
+        for key, files in request.FILES.lists():
+            if "\x00" in key or any("\x00" in (upload.name or "") for upload in files):
+                return True
+    return False
+
+
+class RejectNulCharactersMiddleware:
+    """Refuse a NUL character in the address or a form with the friendly 400 page.
+
+    PostgreSQL can neither store nor compare text holding NUL (the driver raises ValueError, a
+    server error), and no person types one: it comes from a broken client or an attack. Form
+    parsing errors (too many fields or files, a body too large) surface here as Django's 400.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _contains_nul(request):
+            from .views import bad_request
+
+            return bad_request(request, reason="nul")
+        return self.get_response(request)

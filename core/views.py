@@ -4,11 +4,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -67,9 +69,12 @@ def my_data(request: HttpRequest) -> HttpResponse:
 def text_size(request: HttpRequest) -> HttpResponse:
     """Switch large text for elderly readers; remembered in a cookie, no script needed."""
     target = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
         target = "/"
-    response = redirect(target)
+    # Not redirect(): it would take a bare word for a URL name and fail to reverse it.
+    response = HttpResponseRedirect(target)
     if request.POST.get("large") == "1":
         response.set_cookie("large_text", "1", max_age=365 * 24 * 3600, samesite="Lax")
     else:
@@ -126,6 +131,38 @@ def worker_ping_status(request: HttpRequest, token: str) -> JsonResponse:
     return JsonResponse({"token": ping.token, "done": ping.done_at is not None, "worker": ping.hostname})
 
 
+def _bad_request_reason(exception) -> str:
+    if isinstance(exception, RequestDataTooBig):
+        return "too_big"
+    if isinstance(exception, TooManyFieldsSent | TooManyFilesSent):
+        return "too_many"
+    return "malformed"
+
+
+BAD_REQUEST_REASONS = {
+    "nul": gettext_lazy(
+        "What you sent contains an invisible control character (NUL) that the portal cannot accept. "
+        "Go back, type the text again instead of pasting it, and send it once more."
+    ),
+    "too_big": gettext_lazy("What you sent is too large. Send smaller files, or fewer at a time."),
+    "too_many": gettext_lazy(
+        "What you sent has too many fields or files. Go back and send the form as it is."
+    ),
+    "malformed": gettext_lazy(
+        "The portal could not read what your browser sent. Go back, reload the page and try again."
+    ),
+}
+
+
+def bad_request(request: HttpRequest, *, reason: str) -> HttpResponse:
+    """The friendly 400 page, saying what was wrong with the request."""
+    return render(request, "400.html", {"reason": BAD_REQUEST_REASONS[reason]}, status=400)
+
+
+def error_400(request, exception=None):
+    return bad_request(request, reason=_bad_request_reason(exception))
+
+
 def error_404(request, exception=None):
     return render(request, "404.html", status=404)
 
@@ -134,13 +171,13 @@ def error_500(request):
     return render(request, "500.html", status=500)
 
 
+def csrf_failure(request, reason=""):
+    """The CSRF refusal in the portal's words: most often a form left open for too long."""
+    return render(request, "403_csrf.html", status=403)
+
+
 def error_403(request, exception=None):
     return render(request, "403.html", status=403)
-
-
-def csrf_failure(request, reason=""):
-    """A refused form (CSRF) in the portal's own words and look; Django's page has inline style."""
-    return render(request, "403_csrf.html", status=403)
 
 
 def error_429(request, exception=None):

@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from centers.models import Space
 from core import access
+from core.forms import IdMultipleChoiceField
 from core.models import Community
 from core.validators import normalize_mobile, validate_mobile
 
@@ -113,7 +114,7 @@ class ParticipantForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    present = forms.ModelMultipleChoiceField(
+    present = IdMultipleChoiceField(
         label=_("Who attended"), queryset=Participant.objects.none(), widget=forms.CheckboxSelectMultiple
     )
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core import access
+from core.forms import IdMultipleChoiceField
 from core.models import Community
 from core.validators import normalize_mobile, validate_mobile
 from volunteers.models import Skill, Team, Volunteer
@@ -316,6 +317,7 @@ class MobilisationForm(forms.ModelForm):
             "message": forms.Textarea(attrs={"rows": 4}),
             "communities": forms.CheckboxSelectMultiple,
         }
+        field_classes = {"communities": IdMultipleChoiceField}
         help_texts = {
             "communities": _("Leave empty for the calling center's own community."),
             "answer_within_minutes": _(

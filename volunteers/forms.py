@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.forms import IdMultipleChoiceField
 from core.models import Center, Community
 
 from .models import Availability, Category, Skill, Team
@@ -22,13 +23,13 @@ class VolunteerForm(forms.Form):
         queryset=Center.objects.filter(is_active=True).select_related("street"),
         help_text=_("The center near you; it keeps your registration and issues your certificate."),
     )
-    communities = forms.ModelMultipleChoiceField(
+    communities = IdMultipleChoiceField(
         label=_("Communities you can serve"),
         queryset=Community.objects.select_related("street"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    skills = forms.ModelMultipleChoiceField(
+    skills = IdMultipleChoiceField(
         label=pgettext_lazy("volunteer", "Skills"),
         queryset=Skill.objects.all(),
         required=False,

@@ -37,9 +37,12 @@ class CenterFilter(admin.SimpleListFilter):
         return [(c.pk, c.name) for c in access.visible_centers(request.user, access.FIELD_WORKERS)]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(**{f"{self.path}_id": self.value()})
-        return queryset
+        if not self.value():
+            return queryset
+        # Only a listed center: anything else in the address (a word, another center) lists nothing.
+        if self.value() not in {str(pk) for pk, _name in self.lookup_choices}:
+            return queryset.none()
+        return queryset.filter(**{f"{self.path}_id": self.value()})
 
 
 class RecipientCenterFilter(CenterFilter):

@@ -168,6 +168,9 @@ def request_rate(request: HttpRequest, public_id) -> HttpResponse:
             return redirect_to_login(service_request.get_absolute_url())
         raise PermissionDenied
     request.sensitive = True
+    if selectors.request_feedback(service_request) is not None:  # the page no longer has the form
+        messages.info(request, _("This request has already been rated. Thank you!"))
+        return redirect(service_request.get_absolute_url())
     form = FeedbackForm(request.POST)
     if form.is_valid():
         try:
@@ -179,6 +182,9 @@ def request_rate(request: HttpRequest, public_id) -> HttpResponse:
                 recorded_by=request.user,
             )
         except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):  # e.g. rated meanwhile: the page no longer has the form
+                messages.error(request, " ".join(exc.messages))
+                return redirect(service_request.get_absolute_url())
             add_errors(form, exc)
         else:
             messages.success(request, _("Thank you for your feedback."))

@@ -129,7 +129,8 @@ def cancel_duty_signup(*, signup: DutySignup) -> DutySignup:
 def _check_code_or_leader(*, signup: DutySignup, code: str | None, by: User | None) -> None:
     if by is not None:
         _require(by, "change", signup.duty)
-    elif not code or not secrets.compare_digest(code.strip(), signup.duty.check_in_code):
+    # Bytes: compare_digest refuses str with non-ASCII characters (TypeError) and a typed code may hold any.
+    elif not code or not secrets.compare_digest(code.strip().encode(), signup.duty.check_in_code.encode()):
         raise ValidationError({"code": _("The code is wrong: use the code shown at the site.")})
 
 
