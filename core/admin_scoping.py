@@ -2,10 +2,42 @@
 
 from django.contrib import admin
 from django.contrib.admin import helpers
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from . import access
+from .forms import IdMultipleChoiceField
+
+LARGEST_ID = 2**63 - 1
+
+
+class _ValidChoicesOnly:
+    """Django's autocomplete widgets look the submitted values up to show them again; a value that
+    is not an id of the related model (typed junk, a number beyond 64 bits) would raise a server
+    error there instead of the form's own "select a valid choice". Such values are left out."""
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.remote_field.model._meta.get_field(self.field.remote_field.field_name)
+        valid = []
+        for item in value:
+            try:
+                prepared = target.get_prep_value(target.to_python(item))
+            except (TypeError, ValueError, ValidationError):
+                continue
+            if isinstance(prepared, int) and abs(prepared) > LARGEST_ID:
+                continue
+            valid.append(item)
+        return super().optgroups(name, valid, attr)
+
+
+class SafeAutocompleteSelect(_ValidChoicesOnly, AutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(_ValidChoicesOnly, AutocompleteSelectMultiple):
+    pass
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -13,6 +45,8 @@ class ScopedAdmin(admin.ModelAdmin):
 
     list_per_page = 50
     show_full_result_count = False  # a COUNT(*) of the whole table on every page is wasted work
+    # False for rows that only the portal's services create (with fields the admin shows read-only).
+    addable = True
 
     def get_queryset(self, request):
         return access.scope(request.user, super().get_queryset(request), "view")
@@ -33,7 +67,7 @@ class ScopedAdmin(admin.ModelAdmin):
         return access.can(request.user, "view", obj if obj is not None else self.model)
 
     def has_add_permission(self, request):
-        return access.can(request.user, "add", self.model)
+        return self.addable and access.can(request.user, "add", self.model)
 
     def has_change_permission(self, request, obj=None):
         return access.can(request.user, "change", obj if obj is not None else self.model)
@@ -45,12 +79,19 @@ class ScopedAdmin(admin.ModelAdmin):
         related = db_field.remote_field.model
         if access.rule_for(related) is not None and "queryset" not in kwargs:
             kwargs["queryset"] = access.scope(request.user, related._default_manager.all(), "view")
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         related = db_field.remote_field.model
         if access.rule_for(related) is not None and "queryset" not in kwargs:
             kwargs["queryset"] = access.scope(request.user, related._default_manager.all(), "view")
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        kwargs.setdefault("form_class", IdMultipleChoiceField)  # ids beyond 64 bits: a form error
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 

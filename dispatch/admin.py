@@ -200,6 +200,7 @@ class ServiceRequestAdmin(ScopedAdmin):
 
 @admin.register(Feedback)
 class FeedbackAdmin(ScopedAdmin):
+    addable = False  # given by the resident or recorded on the desk
     list_display = ["request", "rating", "source", "created_at"]
     list_filter = ["rating", "source"]
     list_select_related = ["request"]
@@ -208,6 +209,7 @@ class FeedbackAdmin(ScopedAdmin):
 
 @admin.register(DispatchReminder)
 class DispatchReminderAdmin(ScopedAdmin):
+    addable = False  # written by the reminder task
     list_display = ["request", "level", "waiting_since", "created_at", "sent_at"]
     list_filter = ["level"]
     list_select_related = ["request"]

@@ -88,6 +88,7 @@ class MembershipInline(ScopedInline):
 
 @admin.register(Volunteer)
 class VolunteerAdmin(ScopedAdmin):
+    addable = False  # residents register themselves, with consent
     list_display = ["name", "phone", "center", "balance", "registered_at", "is_active"]
     list_filter = ["is_active", ("center", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["user", "center", "point_account"]
@@ -172,6 +173,7 @@ class TeamAdmin(ScopedAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(ScopedAdmin):
+    addable = False  # asked for by the volunteer, decided by the leader
     list_display = ["volunteer", "team", "status", "message", "requested_at", "decided_by"]
     list_filter = ["status", ("team", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["volunteer__user", "team", "decided_by"]
@@ -277,6 +279,7 @@ class DutyAdmin(ScopedAdmin):
 
 @admin.register(DutySignup)
 class DutySignupAdmin(ScopedAdmin):
+    addable = False  # volunteers sign up on the duty page
     list_display = ["volunteer", "duty", "status", "checked_in_at", "checked_out_at", "checked_in_by"]
     list_filter = ["status"]
     list_select_related = ["volunteer__user", "duty", "checked_in_by"]
@@ -455,6 +458,7 @@ class HourRecordAdmin(ScopedAdmin):
 
 @admin.register(Certificate)
 class CertificateAdmin(ScopedAdmin):
+    addable = False  # issued from verified hours on the certificate page
     list_display = ["number", "volunteer", "issuer", "hours", "issued_at"]
     list_select_related = ["volunteer__user", "issuer"]
     search_fields = ["number", "volunteer__user__real_name"]
@@ -685,6 +689,7 @@ class ShopItemAdmin(ScopedAdmin):
 
 @admin.register(Redemption)
 class RedemptionAdmin(ScopedAdmin):
+    addable = False  # made in the shop, which debits the points
     list_display = ["code", "volunteer", "item", "quantity", "points", "status", "created_at", "closed_by"]
     list_filter = ["status", ("item__shop", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["volunteer__user", "item", "closed_by"]

@@ -73,37 +73,7 @@ def test_unparseable_bodies_get_the_friendly_400_page(name, world):
     assert not problems, "\n".join(problems)
 
 
-# Admin add pages that still answer a hostile POST with a server error (issue #11, open): a
-# required field is read-only on the add page (the row is made by a service, so the admin should
-# not offer "add"), a value that is not a number reaches an id lookup, or an id beyond 64 bits
-# reaches SQLite. Not strict: the last kind passes on PostgreSQL.
-KNOWN_ADMIN_ADD_FAILURES = {
-    "/admin/volunteers/volunteer/add/": "a hostile value reaches the database (not analysed yet)",
-    "/admin/volunteers/membership/add/": "team is read-only on add: NOT NULL",
-    "/admin/volunteers/duty/add/": "a value that is not a number reaches an id lookup",
-    "/admin/volunteers/dutysignup/add/": "duty is read-only on add: NOT NULL",
-    "/admin/volunteers/certificate/add/": "hours are read-only on add: NOT NULL",
-    "/admin/volunteers/redemption/add/": "points are read-only on add: NOT NULL",
-    "/admin/dispatch/collectionsite/add/": "ids beyond 64 bits in a many-to-many field (SQLite)",
-    "/admin/dispatch/servicevehicle/add/": "ids beyond 64 bits in a many-to-many field (SQLite)",
-    "/admin/dispatch/servicerequest/add/": "a value that is not a number reaches an id lookup",
-    "/admin/dispatch/feedback/add/": "rating is read-only on add: NOT NULL",
-    "/admin/dispatch/dispatchreminder/add/": "waiting_since is read-only on add: NOT NULL",
-    "/admin/care/visit/add/": "a value that is not a number reaches an id lookup",
-    "/admin/care/referral/add/": "a value that is not a number reaches an id lookup",
-    "/admin/care/consent/add/": "a value that is not a number reaches an id lookup",
-}
-
-
-def _admin_case(path: str):
-    if path in KNOWN_ADMIN_ADD_FAILURES:
-        return pytest.param(
-            path, marks=pytest.mark.xfail(reason=KNOWN_ADMIN_ADD_FAILURES[path], strict=False)
-        )
-    return path
-
-
-@pytest.mark.parametrize("path", [_admin_case(p) for p in admin_add_pages()])
+@pytest.mark.parametrize("path", admin_add_pages())
 def test_malformed_values_on_admin_add_pages_never_cause_a_server_error(path, world, client):
     client.force_login(world.user("admin"))
     problems = []

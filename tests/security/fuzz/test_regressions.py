@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -101,3 +102,28 @@ def test_adding_a_child_of_the_same_name_twice_says_so(world, client):
     assert response.status_code == 400
     assert "小明已经在您的账户里了" in _text(response)
     assert Child.objects.filter(guardian=world.user("resident")).count() == 1
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "volunteers/volunteer",
+        "volunteers/membership",
+        "volunteers/dutysignup",
+        "volunteers/certificate",
+        "volunteers/redemption",
+        "dispatch/feedback",
+        "dispatch/dispatchreminder",
+    ],
+)
+def test_rows_that_only_services_create_have_no_add_page_in_the_admin(model, world, client):
+    client.force_login(world.user("admin"))
+    assert client.get(f"/admin/{model}/add/").status_code == 403
+    assert f'href="/admin/{model}/add/"' not in client.get(f"/admin/{model}/").content.decode()
+
+
+def test_junk_in_an_autocomplete_field_is_a_form_error_not_a_server_error(world, client):
+    client.force_login(world.user("admin"))
+    response = client.post("/admin/care/visit/add/", {"recipient": "1e309", "kind": "home"})
+    assert response.status_code == 200
+    assert "errorlist" in response.content.decode()
