@@ -82,6 +82,8 @@ def marker(prefix: str, owner: int | None, pk: int, max_length: int | None, fiel
     if field == "email":
         return f"{prefix.lower()}{owner or 0}z{pk}@canary.test"
     value = f"{prefix}{owner or 0}Z{pk}"
+    if max_length is not None and len(value) > max_length:
+        value = f"{prefix}{owner or 0}Z"  # a mobile number has room for the owner only (ids grow in CI)
     assert max_length is None or len(value) <= max_length, (field, value)
     return value
 
