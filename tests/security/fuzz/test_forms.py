@@ -91,6 +91,7 @@ FORMS = [
 # Forms only staff fill in (the admin, the dispatch desk, the organizer's workbench, reports), and
 # forms whose page is fuzzed otherwise: why each is not in FORMS.
 STAFF_FORMS = {
+    "core.forms.CenterAdminForm": "admin (the center photo; uploads are checked in tests/security/data)",
     "centers.forms.ActivityAdminForm": "admin",
     "centers.forms.ActivitySeriesAdminForm": "admin",
     "centers.forms.BookingAdminForm": "admin",
