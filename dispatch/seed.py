@@ -7,6 +7,7 @@ import random
 
 from django.utils import timezone
 
+from core.bulk import copy_objects
 from core.models import Center, User
 
 from .models import (
@@ -141,7 +142,7 @@ def seed(*, scale: int, rng: random.Random, stdout) -> None:
                 )
             )
             plans.append((status, created, assigned, started, closed))
-        requests = ServiceRequest.objects.bulk_create(requests, batch_size=BATCH)
+        requests = copy_objects(requests)
         history, assignments, feedback = [], [], []
         for request, (status, created, assigned, started, closed) in zip(requests, plans, strict=True):
             steps = [("", Status.NEW, created)]
@@ -183,9 +184,9 @@ def seed(*, scale: int, rng: random.Random, stdout) -> None:
                 StatusChange(request_id=request.pk, from_status=f, to_status=t, at=at, notified_at=at)
                 for f, t, at in steps
             ]
-        StatusChange.objects.bulk_create(history, batch_size=BATCH)
-        Assignment.objects.bulk_create(assignments, batch_size=BATCH)
-        Feedback.objects.bulk_create(feedback, batch_size=BATCH)
+        copy_objects(history)
+        copy_objects(assignments)
+        copy_objects(feedback)
         counts["history"] += len(history)
         counts["assignments"] += len(assignments)
         counts["feedback"] += len(feedback)

@@ -41,3 +41,39 @@ def test_seed_district_builds_places_and_residents_in_bulk(db):
     assert Center.objects.filter(slug__startswith="bench-").count() == 11  # 1 street + 10 communities
     assert User.objects.filter(real_name__startswith="居民").count() == 1000
     assert len(ctx.captured_queries) < 2000  # bulk inserts, not one query per row
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seed_district_on_postgresql_runs_apps_side_by_side_and_puts_every_check_back():
+    """Outside a transaction on PostgreSQL the seed drops foreign keys and secondary indexes, runs
+    the apps in parallel processes, then builds and validates them again: none may be lost."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the parallel bulk load is PostgreSQL's")
+    catalogue = (
+        "SELECT (SELECT count(*) FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace "
+        "WHERE n.nspname = current_schema() AND c.contype = 'f' AND c.convalidated), "
+        "(SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema())"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(catalogue)
+        before = cursor.fetchone()
+    out = StringIO()
+    call_command("seed_district", scale=0.01, stdout=out)
+    with connection.cursor() as cursor:
+        cursor.execute(catalogue)
+        assert cursor.fetchone() == before
+    for label in ("core", "centers", "orgs", "volunteers", "dispatch", "care", "deliberation"):
+        assert f"({label}: " in out.getvalue()
+    from centers.models import Signup
+    from dispatch.models import ServiceRequest, StatusChange
+    from volunteers.models import HourRecord
+
+    assert Signup.objects.count() == 10_000
+    assert HourRecord.objects.count() == 5_000
+    requests = ServiceRequest.objects.all()
+    assert requests.count() == 300
+    # Rows written with COPY still carry what the model's defaults and auto_now would give them.
+    assert requests.filter(updated_at__isnull=False).values("public_id").distinct().count() == 300
+    assert StatusChange.objects.filter(request__in=requests).count() >= 300

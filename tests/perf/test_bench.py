@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from perf import phases
-from perf.copy import copy_rows, reserve_ids, reset_sequences
+from core.bulk import copy_rows, reserve_ids, reset_sequences
 from perf.explain import _filter_columns, _walk, is_aggregate
 from perf.http import parse_wrk
 from perf.pages import PAGES, page_key

@@ -80,6 +80,29 @@ def copy_rows(model, fields: Sequence[str], rows: Iterable[Sequence], *, using: 
     return total
 
 
+def copy_objects(objs: Sequence, *, using: str = "default") -> Sequence:
+    """Insert unsaved model instances of one model as ``bulk_create`` would (defaults, ``auto_now``)
+    but with COPY on PostgreSQL; rows without a primary key get one from ``reserve_ids`` first, so
+    the instances come back with their ids either way. For plain fields (no JSON or arrays)."""
+    if not objs:
+        return objs
+    model = type(objs[0])
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return model._default_manager.using(using).bulk_create(objs, batch_size=BATCH)
+    unsaved = [obj for obj in objs if obj.pk is None]
+    for obj, pk in zip(unsaved, reserve_ids(model, len(unsaved), using=using), strict=True):
+        obj.pk = pk
+    fields = model._meta.concrete_fields
+    copy_rows(
+        model,
+        [f.attname for f in fields],
+        ([f.pre_save(obj, True) for f in fields] for obj in objs),
+        using=using,
+    )
+    return objs
+
+
 def _bulk_create(model, fields: Sequence[str], rows: Iterable[Sequence], *, using: str) -> int:
     names = [model._meta.get_field(name).attname for name in fields]
     total = 0
