@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from perf import phases
 from core.bulk import copy_rows, reserve_ids, reset_sequences
+from perf import phases
 from perf.explain import _filter_columns, _walk, is_aggregate
 from perf.http import parse_wrk
 from perf.pages import PAGES, page_key

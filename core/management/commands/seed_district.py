@@ -68,16 +68,18 @@ def bulk_load(stdout) -> Iterator[None]:
         started = time.monotonic()
         with connection.cursor() as cursor:
             for table, name, definition in keys:
-                cursor.execute(f"ALTER TABLE {_quote(table)} ADD CONSTRAINT {_quote(name)} {definition} NOT VALID")
+                cursor.execute(
+                    f"ALTER TABLE {_quote(table)} ADD CONSTRAINT {_quote(name)} {definition} NOT VALID"
+                )
         work: dict[str, list[str]] = {}
         for table, _name, definition in indexes:
             work.setdefault(table, []).append(definition)
         for table, name, _definition in keys:
-            work.setdefault(table, []).append(f"ALTER TABLE {_quote(table)} VALIDATE CONSTRAINT {_quote(name)}")
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT relname, reltuples FROM pg_class WHERE relname = ANY(%s)", [list(work)]
+            work.setdefault(table, []).append(
+                f"ALTER TABLE {_quote(table)} VALIDATE CONSTRAINT {_quote(name)}"
             )
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT relname, reltuples FROM pg_class WHERE relname = ANY(%s)", [list(work)])
             size = dict(cursor.fetchall())
         # Largest tables first, one table per task: no two tasks lock the same table.
         tasks = sorted(work.items(), key=lambda item: -size.get(item[0], 0))
