@@ -14,6 +14,7 @@ from itertools import islice
 from django.db import connection
 from django.utils import timezone
 
+from core.bulk import reserve_ids
 from core.models import Center, Role, RoleAssignment, User
 from core.seed import scaled
 
@@ -98,16 +99,6 @@ def _workers(centers: list[Center], rng: random.Random) -> dict[int, list[int]]:
     RoleAssignment.objects.bulk_create(roles, batch_size=BATCH, ignore_conflicts=True)
     User.objects.filter(pk__in=picked).update(is_staff=True)
     return workers
-
-
-def reserve_ids(model, count: int) -> list[int]:
-    """Primary keys drawn from the table's sequence, so that COPY can insert rows with them."""
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
-        )
-        return [row[0] for row in cursor.fetchall()]
 
 
 RECIPIENT_FIELDS = [

@@ -11,11 +11,11 @@ is computed here, so the counters agree with the rows.
 import datetime as dt
 import io
 import random
-from contextlib import contextmanager
 
 from django.db import connection
 from django.utils import timezone
 
+from core.bulk import reserve_ids
 from core.models import Center, User
 
 from .models import Activity, Audience, Category, Signup, Space
@@ -94,43 +94,9 @@ class _Wire:
         return text
 
 
-@contextmanager
-def _foreign_keys_checked_once(*models):
-    """PostgreSQL: drop the tables' foreign keys for the load and add them back after, so each is
-    validated by one join instead of a trigger per row (the documented bulk-load technique)."""
-    if not _use_copy():
-        yield
-        return
-    saved = []
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # run checks queued so far; ALTER needs none pending
-        for model in models:
-            table = model._meta.db_table
-            cursor.execute(
-                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                "WHERE conrelid = %s::regclass AND contype = 'f'",
-                [table],
-            )
-            for name, definition in cursor.fetchall():
-                saved.append((table, name, definition))
-                cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-    yield
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        for table, name, definition in saved:
-            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
-
-
 def _new_ids(model, n: int) -> list[int] | None:
     """Ids drawn from the table's sequence (PostgreSQL), so that COPY can write them."""
-    if not _use_copy():
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [model._meta.db_table, n],
-        )
-        return [row[0] for row in cursor.fetchall()]
+    return reserve_ids(model, n) if _use_copy() else None
 
 
 def seed(*, scale: int, rng: random.Random, stdout) -> None:
@@ -151,8 +117,8 @@ def seed(*, scale: int, rng: random.Random, stdout) -> None:
         ignore_conflicts=True,
     )
 
-    with _foreign_keys_checked_once(Signup, Activity):
-        made = _seed_activities(scale=scale, rng=rng, centers=centers, residents=residents)
+    # seed_district drops the foreign keys and secondary indexes for the load and builds them after.
+    made = _seed_activities(scale=scale, rng=rng, centers=centers, residents=residents)
     if _use_copy():
         with connection.cursor() as cursor:  # fresh statistics, or the first queries plan badly
             cursor.execute("ANALYZE centers_activity; ANALYZE centers_signup")
