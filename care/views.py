@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from core import access, timeline
-from core.audit import AuditContext, audit
+from core.audit import AuditContext, audit_request
 
 from . import selectors
 from .exports import export_recipients
@@ -57,12 +57,12 @@ def overview(request: HttpRequest) -> HttpResponse:
 @sensitive
 def recipient_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     recipient = selectors.get_recipient(request.user, pk)
-    audit(
-        actor=request.user,
+    audit_request(
+        request,
         action="view",
         obj=recipient,
         center_id=recipient.center_id,
-        context=AuditContext.from_request(request, "timeline"),
+        why="timeline",
     )
     items = selectors.recipient_timeline(recipient) + timeline.collect(
         resident=recipient.resident, viewer=request.user

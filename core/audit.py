@@ -81,6 +81,20 @@ def audit(
     return entry
 
 
+def audit_request(
+    request, *, action: str, obj, why: str, center_id: int | None = None, detail: str = ""
+) -> AuditEntry:
+    """``audit`` for a view: the request's user did ``action`` to ``obj`` for ``why``, from its address."""
+    return audit(
+        actor=request.user,
+        action=action,
+        obj=obj,
+        center_id=center_id,
+        context=AuditContext.from_request(request, why),
+        detail=detail,
+    )
+
+
 def audit_many(
     *, actor, action: str, objects: Iterable, context: AuditContext | None = None, detail: str = ""
 ) -> int:

@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from core import access
-from core.audit import AuditContext, audit
+from core.audit import audit_request
 
 from . import dashboard as dashboards
 from . import exports, selectors, services
@@ -155,11 +155,11 @@ def _readable_name(report: Report, extension: str) -> str:
 @require_GET
 def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     report = _get_report(request, pk, published=True)
-    audit(
-        actor=request.user,
+    audit_request(
+        request,
         action="export",
         obj=report,
-        context=AuditContext.from_request(request, "report download"),
+        why="report download",
         detail="xlsx",
     )
     return _attachment(
@@ -174,11 +174,11 @@ def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def export_csv(request: HttpRequest, pk: int) -> HttpResponse:
     report = _get_report(request, pk, published=True)
-    audit(
-        actor=request.user,
+    audit_request(
+        request,
         action="export",
         obj=report,
-        context=AuditContext.from_request(request, "report download"),
+        why="report download",
         detail="csv",
     )
     return _attachment(

@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core import access
-from core.audit import AuditContext, audit
+from core.audit import audit_request
 
 from .. import exports, forms, selectors, services
 from ..models import MediationCase
@@ -60,12 +60,12 @@ def _render_case(request, case: MediationCase, bound: dict | None = None, status
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = _get_case(request, pk)
-    audit(
-        actor=request.user,
+    audit_request(
+        request,
         action="view",
         obj=case,
         center_id=case.center_id,
-        context=AuditContext.from_request(request, "mediation case"),
+        why="mediation case",
         detail="mediation case with parties",
     )
     return _render_case(request, case)
@@ -126,12 +126,12 @@ def case_agreement(request: HttpRequest, pk: int) -> FileResponse:
     case = _get_case(request, pk)
     if not case.agreement_document:
         raise Http404
-    audit(
-        actor=request.user,
+    audit_request(
+        request,
         action="download",
         obj=case,
         center_id=case.center_id,
-        context=AuditContext.from_request(request, "mediation agreement"),
+        why="mediation agreement",
         detail="mediation agreement",
     )
     name = case.agreement_document.name
@@ -152,11 +152,11 @@ def case_export(request: HttpRequest) -> HttpResponse:
     if not access.is_staff_member(request.user):
         raise PermissionDenied
     cases = selectors.list_cases_for(request.user).prefetch_related("sessions", "follow_up_calls")
-    audit(
-        actor=request.user,
+    audit_request(
+        request,
         action="export",
         obj=MediationCase,
-        context=AuditContext.from_request(request, "mediation cases export"),
+        why="mediation cases export",
         detail="mediation cases (no parties)",
     )
     response = HttpResponse(
