@@ -7,12 +7,13 @@ import os
 import secrets
 import signal
 import subprocess
-import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
+
+from neighborhood.workers import worker_command
 
 LOG_DIR = Path(settings.DATA_DIR) / "bench" / "log"
 
@@ -55,21 +56,7 @@ def running(*procs: subprocess.Popen):
 
 def celery_worker(name: str, *, concurrency: int, prefix: list[str] | None = None, env: dict | None = None):
     """``celery -A neighborhood worker`` (prefork), optionally behind ``prefix`` (``ip netns exec ns``)."""
-    argv = [
-        *(prefix or []),
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "neighborhood",
-        "worker",
-        f"--concurrency={concurrency}",
-        "--loglevel=WARNING",
-        "--without-gossip",
-        "--without-mingle",
-        "-n",
-        f"{name}@%h",
-    ]
+    argv = worker_command(name, concurrency=concurrency, loglevel="WARNING", prefix=prefix or ())
     return start(name, argv, env=env)
 
 

@@ -1,6 +1,5 @@
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -8,6 +7,7 @@ import pytest
 from django.conf import settings
 
 from core.sms import MemorySmsBackend
+from neighborhood.workers import database_url, wait_until_ready, worker_command
 
 from .world import build_world
 
@@ -104,13 +104,7 @@ def celery_worker_process(transactional_db, tmp_path):
         CELERY_TASK_ALWAYS_EAGER="false",
         DJANGO_SETTINGS_MODULE="neighborhood.settings_test",
     )
-    if db["ENGINE"].endswith("sqlite3"):
-        env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
-    else:
-        env["DATABASE_URL"] = (
-            f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
-            f"{db['PORT'] or 5432}/{db['NAME']}"
-        )
+    env["DATABASE_URL"] = database_url(db)
     broker = os.environ.get("CELERY_BROKER_URL", "")
     transport_options = {}
     if not broker.startswith("redis"):
@@ -131,32 +125,14 @@ def celery_worker_process(transactional_db, tmp_path):
     _reset_connections(app)
     log = tmp_path / "worker.log"
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "neighborhood",
-            "worker",
-            "--pool=solo",
-            "--loglevel=INFO",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "-n",
-            f"test-{os.getpid()}@%h",
-        ],
+        worker_command(f"test-{os.getpid()}", pool="solo", heartbeat=False),
         cwd=Path(settings.BASE_DIR),
         env=env,
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 60
-        while "ready" not in log.read_text() and time.monotonic() < deadline:
-            if proc.poll() is not None:
-                raise RuntimeError(f"worker exited: {log.read_text()[-2000:]}")
-            time.sleep(0.2)
+        wait_until_ready(proc, log)
         yield proc
     finally:
         proc.terminate()

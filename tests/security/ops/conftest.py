@@ -4,25 +4,17 @@ visibility timeout, a sweep every second, and a pause after each report section.
 import os
 import signal
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
+from neighborhood.workers import database_url, wait_until_ready, worker_command
 from tests.conftest import _reset_connections
 
 VISIBILITY_TIMEOUT = 4  # seconds: how long Redis waits before re-delivering a dead worker's task
 LEASE = 3  # seconds: REPORT_LEASE_SECONDS for the worker processes
 SECTION_DELAY = 0.5  # seconds each report section pauses, so that a test can kill "mid-report"
-
-
-def _database_url() -> str:
-    db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def children_of(pid: int) -> list[int]:
@@ -56,7 +48,7 @@ class Workers:
             DJANGO_SETTINGS_MODULE="neighborhood.settings_test",
             CELERY_TASK_ALWAYS_EAGER="false",
             CELERY_BROKER_URL=self.broker,
-            DATABASE_URL=_database_url(),
+            DATABASE_URL=database_url(settings.DATABASES["default"]),
             CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT),
             CELERY_RESTORE_INTERVAL="1",
             REPORT_LEASE_SECONDS=str(LEASE),
@@ -65,22 +57,7 @@ class Workers:
         )
         log = self.tmp_path / f"worker-{len(self.started)}.log"
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "neighborhood",
-                "worker",
-                "--pool=prefork",
-                "--concurrency=1",
-                "--loglevel=INFO",
-                "--without-heartbeat",
-                "--without-gossip",
-                "--without-mingle",
-                "-n",
-                f"ops-{os.getpid()}-{len(self.started)}@%h",
-            ],
+            worker_command(f"ops-{os.getpid()}-{len(self.started)}", concurrency=1, heartbeat=False),
             cwd=Path(settings.BASE_DIR),
             env=env,
             stdout=log.open("w"),
@@ -89,11 +66,7 @@ class Workers:
         )
         proc.log = log
         self.started.append(proc)
-        deadline = time.monotonic() + 60
-        while "ready" not in log.read_text() and time.monotonic() < deadline:
-            if proc.poll() is not None:
-                raise RuntimeError(f"worker exited: {log.read_text()[-2000:]}")
-            time.sleep(0.2)
+        wait_until_ready(proc, log)
         return proc
 
     def pool_process(self, proc: subprocess.Popen) -> int:
