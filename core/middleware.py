@@ -1,8 +1,6 @@
-import time
-
 from allauth.core.exceptions import RateLimited
-from django.conf import settings
-from django.contrib.auth import logout
+
+from . import idle
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -13,8 +11,6 @@ ADMIN_CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
 )
-# Staff activity is recorded at most once a minute: the idle timeout is half an hour.
-LAST_SEEN_RESOLUTION = 60
 
 
 class SecurityHeadersMiddleware:
@@ -24,15 +20,7 @@ class SecurityHeadersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.is_staff:
-            now = int(time.time())
-            last = request.session.get("last_seen", now)
-            if now - last > settings.STAFF_IDLE_TIMEOUT:
-                logout(request)
-            elif now - last >= LAST_SEEN_RESOLUTION or "last_seen" not in request.session:
-                # Writing the session on every request would cost a query per staff page.
-                request.session["last_seen"] = now
+        idle.check(request)
         response = self.get_response(request)
         response.headers.setdefault(
             "Content-Security-Policy", ADMIN_CSP if request.path.startswith("/admin/") else CSP

@@ -1,9 +1,9 @@
 """Signal receivers of core."""
 
-import time
-
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
+
+from . import idle
 
 
 @receiver(user_logged_in, dispatch_uid="core.start_idle_clock")
@@ -11,4 +11,4 @@ def start_idle_clock(request, user, **kwargs) -> None:
     """Staff idle time counts from signing in (SecurityHeadersMiddleware then updates it)."""
     session = getattr(request, "session", None)
     if session is not None and user.is_staff:
-        session["last_seen"] = int(time.time())
+        idle.start_clock(session)
