@@ -8,7 +8,19 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from core import access
@@ -27,7 +39,6 @@ from .models import (
     Participant,
     Party,
     Transition,
-    Vote,
 )
 
 PARTIES = list(Party)
@@ -104,41 +115,42 @@ class OpinionTally:
 
 
 def opinion_tally(meeting: Meeting) -> OpinionTally:
-    """Opinions counted by party and by category (category × party), in three queries."""
-    party_counts = dict(
-        Opinion.objects.filter(meeting=meeting).values_list("party").annotate(n=Count("id")).order_by()
-    )
-    annotations = {
-        f"n_{party.value}": Count("opinions", filter=Q(opinions__party=party.value)) for party in PARTIES
-    }
-    categories = (
-        OpinionCategory.objects.filter(meeting=meeting)
-        .annotate(total=Count("opinions"), **annotations)
-        .order_by("-total", "name")
-    )
-    by_category = [
-        {
-            "name": c.name,
-            "total": c.total,
-            "parties": [getattr(c, f"n_{party.value}") for party in PARTIES],
-        }
-        for c in categories
-    ]
+    """Opinions counted by party and by category (category × party), in two queries: the opinions,
+    and the meeting's categories with the opinions filed under each (empty categories included)."""
     opinions = list(
-        Opinion.objects.filter(meeting=meeting)
-        .select_related("speaker")
-        .prefetch_related("categories")
-        .order_by("recorded_at", "id")
+        Opinion.objects.filter(meeting=meeting).select_related("speaker").order_by("recorded_at", "id")
     )
+    ids = {o.pk for o in opinions}
+    names: dict[int, str] = {}  # category id -> name, in the database's order of names
+    filed = defaultdict(list)  # opinion id -> category ids
+    for category_id, name, opinion_id in (
+        OpinionCategory.objects.filter(meeting=meeting)
+        .values_list("pk", "name", "opinions")
+        .order_by("name", "pk")
+    ):
+        names.setdefault(category_id, name)
+        if opinion_id in ids:
+            filed[opinion_id].append(category_id)
+    party_counts = Counter(o.party for o in opinions)
     grouped = defaultdict(list)
     uncategorised = []
     for opinion in opinions:
-        names = [c.name for c in opinion.categories.all()]
-        for name in names:
-            grouped[name].append(opinion)
-        if not names:
+        for category_id in filed[opinion.pk]:
+            grouped[category_id].append(opinion)
+        if not filed[opinion.pk]:
             uncategorised.append(opinion)
-    groups = [(row["name"], grouped[row["name"]]) for row in by_category if grouped[row["name"]]]
+    rank = {category_id: i for i, category_id in enumerate(names)}
+    by_category = [
+        {
+            "name": names[category_id],
+            "total": len(grouped[category_id]),
+            "parties": [sum(o.party == party.value for o in grouped[category_id]) for party in PARTIES],
+        }
+        for category_id in sorted(names, key=lambda c: (-len(grouped[c]), rank[c]))
+    ]
+    groups = [
+        (names[c], grouped[c]) for c in sorted(names, key=lambda c: (-len(grouped[c]), rank[c])) if grouped[c]
+    ]
     if uncategorised:
         groups.append(("", uncategorised))
     return OpinionTally(
@@ -150,7 +162,6 @@ def opinion_tally(meeting: Meeting) -> OpinionTally:
     )
 
 
-# ------------------------------------------------------------------ votes
 @dataclass
 class OptionResult:
     option: Option
@@ -199,42 +210,57 @@ def quorum_for(*, attended: int, percent: int) -> int:
 
 
 def ballot_results(meeting: Meeting) -> list[BallotResult]:
-    """Every round of the meeting with its counts per option and per party (three queries)."""
-    ballots = list(
-        Ballot.objects.filter(meeting=meeting)
-        .prefetch_related("options")
-        .select_related("winner")
-        .order_by("number")
-    )
-    counts = defaultdict(lambda: defaultdict(Counter))
+    """Every round of the meeting with its counts per option and per party, in one query: a row
+    per round and option, with the votes for that option and the round's abstentions by party."""
+    votes_for = {
+        f"for_{party.value}": Count(
+            "votes", filter=Q(votes__option=F("options"), votes__participant__party=party.value)
+        )
+        for party in PARTIES
+    }
+    # An abstention meets every option row of its round: counted once per round (distinct).
+    abstentions = {
+        f"abstain_{party.value}": Count(
+            "votes",
+            distinct=True,
+            filter=Q(votes__option__isnull=True, votes__participant__party=party.value),
+        )
+        for party in PARTIES
+    }
     rows = (
-        Vote.objects.filter(ballot__meeting=meeting)
-        .values("ballot_id", "option_id", "participant__party")
-        .annotate(n=Count("id"))
-        .order_by()
+        Ballot.objects.filter(meeting=meeting)
+        .select_related("winner")
+        .annotate(
+            option_pk=F("options__id"),
+            option_title=F("options__title"),
+            option_description=F("options__description"),
+            **votes_for,
+            **abstentions,
+        )
+        .order_by("number", "option_pk")
     )
+    rounds: dict[int, tuple[Ballot, list[OptionResult]]] = {}
     for row in rows:
-        counts[row["ballot_id"]][row["option_id"]][row["participant__party"]] += row["n"]
-    results = []
-    for ballot in ballots:
-        per_option = counts[ballot.pk]
-        options = [
-            OptionResult(
-                option=option,
-                total=sum(per_option[option.pk].values()),
-                parties=[per_option[option.pk][party.value] for party in PARTIES],
+        ballot, options = rounds.setdefault(row.number, (row, []))
+        if row.option_pk is not None:
+            option = Option.from_db(
+                row._state.db,
+                ["id", "meeting_id", "title", "description"],
+                [row.option_pk, meeting.pk, row.option_title, row.option_description],
             )
-            for option in ballot.options.all()
-        ]
+            parties = [getattr(row, f"for_{party.value}") for party in PARTIES]
+            options.append(OptionResult(option=option, total=sum(parties), parties=parties))
+    results = []
+    for ballot, options in rounds.values():
         options.sort(key=lambda r: (-r.total, r.option.pk))
-        abstain = per_option[None]
-        cast_by_party = [sum(per_option[o][party.value] for o in per_option) for party in PARTIES]
+        abstain = [getattr(ballot, f"abstain_{party.value}") for party in PARTIES]
+        cast_by_party = [sum(r.parties[i] for r in options) + abstain[i] for i in range(len(PARTIES))]
         results.append(
             BallotResult(
                 ballot=ballot,
                 options=options,
-                abstentions=sum(abstain.values()),
-                abstentions_by_party=[abstain[party.value] for party in PARTIES],
+                abstentions=sum(abstain),
+                abstentions_by_party=abstain,
                 cast=sum(cast_by_party),
                 cast_by_party=cast_by_party,
                 quorum=ballot.quorum,
@@ -261,11 +287,40 @@ PATH_STEPS = [
 ]
 
 
+@dataclass(frozen=True)
+class Reached:
+    """When a step was reached, as the public queryset carries it (who moved it is not public)."""
+
+    at: object
+    by: object = None
+
+
+def reached_annotations() -> dict:
+    """``reached_<status>``: when the meeting first moved to each step of the path (one column each)."""
+    return {
+        f"reached_{step.value}": Subquery(
+            Transition.objects.filter(meeting=OuterRef("pk"), to_status=step.value)
+            .order_by("at", "id")
+            .values("at")[:1]
+        )
+        for step in PATH_STEPS
+    }
+
+
 def decision_path(meeting: Meeting) -> list[dict]:
-    """The steps of the state machine with the time each was reached (None: not yet)."""
+    """The steps of the state machine with the time each was reached (None: not yet).
+
+    Read from the ``reached_<status>`` columns when the meeting carries them (public pages),
+    otherwise from its transitions (staff pages, which also show who moved it).
+    """
     reached = {}
-    for t in meeting.transitions.all():
-        reached.setdefault(t.to_status, t)
+    if all(hasattr(meeting, f"reached_{step.value}") for step in PATH_STEPS):
+        for step in PATH_STEPS:
+            if (at := getattr(meeting, f"reached_{step.value}")) is not None:
+                reached[step.value] = Reached(at=at)
+    else:
+        for t in meeting.transitions.all():
+            reached.setdefault(t.to_status, t)
     return [
         {
             "status": step,
@@ -311,9 +366,9 @@ def get_public_meeting_queryset() -> QuerySet[Meeting]:
             "chair",
             "inspection",
         )
+        .annotate(**reached_annotations())
         .prefetch_related(
             "participants",
-            "transitions",
             "inspection__photos",
             Prefetch("follow_ups", queryset=FollowUp.objects.order_by("due_on", "id")),
             Prefetch("notice__objections", queryset=Objection.objects.order_by("created_at", "id")),

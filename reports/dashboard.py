@@ -84,11 +84,11 @@ def _recount_if_stale(by_month: dict[str, list[CenterMonthFigures]]) -> None:
     half hour for everyone: a lock in the cache)."""
     now = timezone.now()
     current = Period.current().key
-    stale = any(
-        row.counted_at < now - 2 * figures.REFRESH_EVERY if key == current else not row.is_final
-        for key, rows in by_month.items()
-        for row in rows
-    )
+    stale = False
+    for key, rows in by_month.items():
+        # Current month: older than the beat allows; an ended month: not counted since it ended.
+        limit = now - 2 * figures.REFRESH_EVERY if key == current else Period.parse(key).end_at
+        stale = stale or any(row.counted_at < limit for row in rows)
     if stale and cache.add(RECOUNT_LOCK, True, timeout=int(figures.REFRESH_EVERY.total_seconds())):
         tasks.refresh_dashboard_figures_task.delay_on_commit()
 
@@ -100,6 +100,7 @@ def _as_of(rows: list[CenterMonthFigures]) -> dt.datetime | None:
 def trends(*, months: list[Period], by_month: dict[str, list[CenterMonthFigures]]) -> list[dict]:
     labels = [month_label(p) for p in months]
     as_of = [_as_of(by_month[p.key]) for p in months]
+    as_of = [date_format(timezone.localtime(t), "SHORT_DATETIME_FORMAT") if t else "" for t in as_of]
     out = []
     for key, field, title in TRENDS:
         item = {"key": key, "title": _(title), "months": months, "labels": labels}

@@ -227,10 +227,3 @@ class CenterMonthFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.center_id} {self.period:%Y-%m}"
-
-    @property
-    def is_final(self) -> bool:
-        """Counted after the month had ended (a later count changes only with late entries)."""
-        from .periods import Period
-
-        return self.counted_at >= Period.of(self.period).end_at
