@@ -131,6 +131,19 @@ def test_the_report_page_shows_every_section_in_chinese(world, street_report, cl
     assert "参与居民人数" in page and "合计" in page and "\x04" not in page
 
 
+def test_the_report_sections_are_rendered_once_per_language(world, street_report, client, settings):
+    url = reverse("reports:detail", args=[street_report.pk])
+    chinese = client.get(url).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    english = client.get(url).content.decode()
+
+    assert "走访与关爱" in chinese and "Home visits and care" not in chinese
+    assert "Home visits and care" in english and "走访与关爱" not in english
+    street_report.refresh_from_db()
+    assert english.count('class="report-section"') == len(street_report.sections)
+
+
 def test_excel_export_has_a_sheet_per_section_chinese_headers_formats_and_frozen_header(
     world, street_report, client
 ):
