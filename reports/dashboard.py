@@ -103,7 +103,8 @@ def trends(*, months: list[Period], by_month: dict[str, list[CenterMonthFigures]
     as_of = [date_format(timezone.localtime(t), "SHORT_DATETIME_FORMAT") if t else "" for t in as_of]
     out = []
     for key, field, title in TRENDS:
-        item = {"key": key, "title": _(title), "months": months, "labels": labels}
+        kind = DECIMAL if field == "verified_hours" else INT
+        item = {"key": key, "title": _(title), "months": months, "labels": labels, "kind": kind}
         cells = [[_value(r, field) for r in by_month[p.key]] for p in months]
         if any(not _available(r, field) for p in months for r in by_month[p.key]):
             item.update(status="missing", reason=_(NOT_AVAILABLE))

@@ -385,6 +385,7 @@ def test_dashboard_figures_equal_the_reports_sections_and_the_database(world, da
     as_of = response.context["as_of"]
     assert as_of is not None and timezone.now() - as_of < dt.timedelta(minutes=1)
     assert "数据截至" in page and "统计时间" in page
+    assert '<td class="num">4</td>' in page and '<td class="num">8.0</td>' in page  # counts, and hours
 
 
 def test_the_dashboard_shows_counted_figures_until_they_are_recounted(world, data, client, monkeypatch):
