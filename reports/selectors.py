@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from core import access
 from core.models import Center, District, Role
 
+from . import figures
 from .models import CenterMonthFigures, Report
 from .periods import Period, Scope
 
@@ -59,7 +60,11 @@ def scope_choices(*, user) -> list[ScopeChoice]:
                 )
             )
     streets = list(access.visible_streets(user, STREET_ROLES).order_by("name"))
-    centers = Center.objects.filter(street__in=streets).order_by("street__name", "level", "name")
+    centers = (
+        Center.objects.filter(street__in=streets)
+        .only("pk", "name", "street_id", "level")
+        .order_by("street__name", "level", "name")
+    )
     by_street: dict[int, list[Center]] = {}
     for center in centers:
         by_street.setdefault(center.street_id, []).append(center)
@@ -97,13 +102,17 @@ def resolve_scope(*, user, key: str, choices: list[ScopeChoice] | None = None) -
 
 
 # ------------------------------------------------------------------ dashboard
-def list_month_figures(*, center_ids: list[int], first: Period, last: Period) -> list[CenterMonthFigures]:
-    """The stored dashboard figures of ``center_ids`` from ``first`` to ``last`` (one query).
+def list_month_figures(*, center_ids: list[int], first: Period, last: Period) -> list:
+    """The stored dashboard figures of ``center_ids`` from ``first`` to ``last`` (one query), as
+    named rows with CenterMonthFigures' field names (read-only: no model instances to build).
 
     Callers pass the centers of a scope ``resolve_scope`` allowed: that is the access check.
     """
+    fields = ["center_id", "period", "counted_at", *figures.FIELDS]
     return list(
         CenterMonthFigures.objects.filter(
             center_id__in=center_ids, period__gte=first.start, period__lte=last.start
-        ).order_by()
+        )
+        .order_by()
+        .values_list(*fields, named=True)
     )
