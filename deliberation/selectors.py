@@ -13,11 +13,9 @@ from django.db.models import (
     Count,
     F,
     IntegerField,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -114,50 +112,66 @@ class OpinionTally:
     groups: list = field(default_factory=list)  # (category name, [opinions])
 
 
+OPINION_FIELDS = ["id", "meeting_id", "speaker_id", "party", "text", "recorded_by_id", "recorded_at"]
+
+
 def opinion_tally(meeting: Meeting) -> OpinionTally:
-    """Opinions counted by party and by category (category × party), in two queries: the opinions,
-    and the meeting's categories with the opinions filed under each (empty categories included)."""
-    opinions = list(
-        Opinion.objects.filter(meeting=meeting).select_related("speaker").order_by("recorded_at", "id")
+    """Opinions counted by party and by category (category × party), in one query: each opinion
+    with each of its categories (or none), and the meeting's categories that hold no opinion."""
+    said = (
+        Opinion.objects.filter(meeting=meeting)
+        .order_by()
+        .values_list(*OPINION_FIELDS, "categories__id", "categories__name")
     )
-    ids = {o.pk for o in opinions}
+    nulls = [Value(None, output_field=Opinion._meta.get_field(name)) for name in OPINION_FIELDS]
+    empty = (
+        OpinionCategory.objects.filter(meeting=meeting, opinions__isnull=True)
+        .order_by()
+        .values_list(*nulls, "id", "name")
+    )
+    speakers = {p.pk: p for p in meeting.participants.all()}
+    opinions: dict[int, Opinion] = {}
     names: dict[int, str] = {}  # category id -> name, in the database's order of names
     filed = defaultdict(list)  # opinion id -> category ids
-    for category_id, name, opinion_id in (
-        OpinionCategory.objects.filter(meeting=meeting)
-        .values_list("pk", "name", "opinions")
-        .order_by("name", "pk")
-    ):
-        names.setdefault(category_id, name)
-        if opinion_id in ids:
-            filed[opinion_id].append(category_id)
-    party_counts = Counter(o.party for o in opinions)
+    for *values, category_id, name in said.union(empty, all=True).order_by("categories__name", "id"):
+        if category_id is not None:
+            names.setdefault(category_id, name)
+        if values[0] is None:
+            continue
+        if values[0] not in opinions:
+            opinion = Opinion.from_db(meeting._state.db, OPINION_FIELDS, values)
+            if opinion.speaker_id in speakers:
+                opinion.speaker = speakers[opinion.speaker_id]
+            opinions[opinion.pk] = opinion
+        if category_id is not None:
+            filed[values[0]].append(category_id)
+    ordered = sorted(opinions.values(), key=lambda o: (o.recorded_at, o.pk))
+    party_counts = Counter(o.party for o in ordered)
     grouped = defaultdict(list)
     uncategorised = []
-    for opinion in opinions:
+    for opinion in ordered:
         for category_id in filed[opinion.pk]:
             grouped[category_id].append(opinion)
         if not filed[opinion.pk]:
             uncategorised.append(opinion)
     rank = {category_id: i for i, category_id in enumerate(names)}
+    categories = sorted(names, key=lambda c: (-len(grouped[c]), rank[c]))
     by_category = [
         {
-            "name": names[category_id],
-            "total": len(grouped[category_id]),
-            "parties": [sum(o.party == party.value for o in grouped[category_id]) for party in PARTIES],
+            "name": names[c],
+            "total": len(grouped[c]),
+            "parties": [sum(o.party == party.value for o in grouped[c]) for party in PARTIES],
         }
-        for category_id in sorted(names, key=lambda c: (-len(grouped[c]), rank[c]))
+        for c in categories
     ]
-    groups = [
-        (names[c], grouped[c]) for c in sorted(names, key=lambda c: (-len(grouped[c]), rank[c])) if grouped[c]
-    ]
+    groups = [(names[c], grouped[c]) for c in categories if grouped[c]]
     if uncategorised:
         groups.append(("", uncategorised))
     return OpinionTally(
         by_party=[(party, party.label, party_counts.get(party.value, 0)) for party in PARTIES],
         by_category=by_category,
         uncategorised=len(uncategorised),
-        total=len(opinions),
+        total=len(ordered),
         groups=groups,
     )
 
@@ -287,40 +301,11 @@ PATH_STEPS = [
 ]
 
 
-@dataclass(frozen=True)
-class Reached:
-    """When a step was reached, as the public queryset carries it (who moved it is not public)."""
-
-    at: object
-    by: object = None
-
-
-def reached_annotations() -> dict:
-    """``reached_<status>``: when the meeting first moved to each step of the path (one column each)."""
-    return {
-        f"reached_{step.value}": Subquery(
-            Transition.objects.filter(meeting=OuterRef("pk"), to_status=step.value)
-            .order_by("at", "id")
-            .values("at")[:1]
-        )
-        for step in PATH_STEPS
-    }
-
-
 def decision_path(meeting: Meeting) -> list[dict]:
-    """The steps of the state machine with the time each was reached (None: not yet).
-
-    Read from the ``reached_<status>`` columns when the meeting carries them (public pages),
-    otherwise from its transitions (staff pages, which also show who moved it).
-    """
+    """The steps of the state machine with the time each was reached (None: not yet)."""
     reached = {}
-    if all(hasattr(meeting, f"reached_{step.value}") for step in PATH_STEPS):
-        for step in PATH_STEPS:
-            if (at := getattr(meeting, f"reached_{step.value}")) is not None:
-                reached[step.value] = Reached(at=at)
-    else:
-        for t in meeting.transitions.all():
-            reached.setdefault(t.to_status, t)
+    for t in meeting.transitions.all():
+        reached.setdefault(t.to_status, t)
     return [
         {
             "status": step,
@@ -366,9 +351,9 @@ def get_public_meeting_queryset() -> QuerySet[Meeting]:
             "chair",
             "inspection",
         )
-        .annotate(**reached_annotations())
         .prefetch_related(
             "participants",
+            "transitions",
             "inspection__photos",
             Prefetch("follow_ups", queryset=FollowUp.objects.order_by("due_on", "id")),
             Prefetch("notice__objections", queryset=Objection.objects.order_by("created_at", "id")),
