@@ -1,7 +1,8 @@
 """Reads for meetings, notices and mediation cases; visibility is applied here.
 
 Public pages read only meetings in public notice or closed; staff reads pass through
-``core.access.scope``. Tallies are computed by aggregate queries, never by looping over rows.
+``core.access.scope``. Tallies come from aggregate queries or from the rows the page shows anyway,
+never from a query per row.
 """
 
 import math
