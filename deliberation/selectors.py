@@ -1,14 +1,25 @@
 """Reads for meetings, notices and mediation cases; visibility is applied here.
 
 Public pages read only meetings in public notice or closed; staff reads pass through
-``core.access.scope``. Tallies are computed by aggregate queries, never by looping over rows.
+``core.access.scope``. Tallies come from aggregate queries or from the rows the page shows anyway,
+never from a query per row.
 """
 
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from core import access
@@ -27,7 +38,6 @@ from .models import (
     Participant,
     Party,
     Transition,
-    Vote,
 )
 
 PARTIES = list(Party)
@@ -103,54 +113,70 @@ class OpinionTally:
     groups: list = field(default_factory=list)  # (category name, [opinions])
 
 
+OPINION_FIELDS = ["id", "meeting_id", "speaker_id", "party", "text", "recorded_by_id", "recorded_at"]
+
+
 def opinion_tally(meeting: Meeting) -> OpinionTally:
-    """Opinions counted by party and by category (category × party), in three queries."""
-    party_counts = dict(
-        Opinion.objects.filter(meeting=meeting).values_list("party").annotate(n=Count("id")).order_by()
+    """Opinions counted by party and by category (category × party), in one query: each opinion
+    with each of its categories (or none), and the meeting's categories that hold no opinion."""
+    said = (
+        Opinion.objects.filter(meeting=meeting)
+        .order_by()
+        .values_list(*OPINION_FIELDS, "categories__id", "categories__name")
     )
-    annotations = {
-        f"n_{party.value}": Count("opinions", filter=Q(opinions__party=party.value)) for party in PARTIES
-    }
-    categories = (
-        OpinionCategory.objects.filter(meeting=meeting)
-        .annotate(total=Count("opinions"), **annotations)
-        .order_by("-total", "name")
+    nulls = [Value(None, output_field=Opinion._meta.get_field(name)) for name in OPINION_FIELDS]
+    empty = (
+        OpinionCategory.objects.filter(meeting=meeting, opinions__isnull=True)
+        .order_by()
+        .values_list(*nulls, "id", "name")
     )
+    speakers = {p.pk: p for p in meeting.participants.all()}
+    opinions: dict[int, Opinion] = {}
+    names: dict[int, str] = {}  # category id -> name, in the database's order of names
+    filed = defaultdict(list)  # opinion id -> category ids
+    for *values, category_id, name in said.union(empty, all=True).order_by("categories__name", "id"):
+        if category_id is not None:
+            names.setdefault(category_id, name)
+        if values[0] is None:
+            continue
+        if values[0] not in opinions:
+            opinion = Opinion.from_db(meeting._state.db, OPINION_FIELDS, values)
+            if opinion.speaker_id in speakers:
+                opinion.speaker = speakers[opinion.speaker_id]
+            opinions[opinion.pk] = opinion
+        if category_id is not None:
+            filed[values[0]].append(category_id)
+    ordered = sorted(opinions.values(), key=lambda o: (o.recorded_at, o.pk))
+    party_counts = Counter(o.party for o in ordered)
+    grouped = defaultdict(list)
+    uncategorised = []
+    for opinion in ordered:
+        for category_id in filed[opinion.pk]:
+            grouped[category_id].append(opinion)
+        if not filed[opinion.pk]:
+            uncategorised.append(opinion)
+    rank = {category_id: i for i, category_id in enumerate(names)}
+    categories = sorted(names, key=lambda c: (-len(grouped[c]), rank[c]))
     by_category = [
         {
-            "name": c.name,
-            "total": c.total,
-            "parties": [getattr(c, f"n_{party.value}") for party in PARTIES],
+            "name": names[c],
+            "total": len(grouped[c]),
+            "parties": [sum(o.party == party.value for o in grouped[c]) for party in PARTIES],
         }
         for c in categories
     ]
-    opinions = list(
-        Opinion.objects.filter(meeting=meeting)
-        .select_related("speaker")
-        .prefetch_related("categories")
-        .order_by("recorded_at", "id")
-    )
-    grouped = defaultdict(list)
-    uncategorised = []
-    for opinion in opinions:
-        names = [c.name for c in opinion.categories.all()]
-        for name in names:
-            grouped[name].append(opinion)
-        if not names:
-            uncategorised.append(opinion)
-    groups = [(row["name"], grouped[row["name"]]) for row in by_category if grouped[row["name"]]]
+    groups = [(names[c], grouped[c]) for c in categories if grouped[c]]
     if uncategorised:
         groups.append(("", uncategorised))
     return OpinionTally(
         by_party=[(party, party.label, party_counts.get(party.value, 0)) for party in PARTIES],
         by_category=by_category,
         uncategorised=len(uncategorised),
-        total=len(opinions),
+        total=len(ordered),
         groups=groups,
     )
 
 
-# ------------------------------------------------------------------ votes
 @dataclass
 class OptionResult:
     option: Option
@@ -199,42 +225,57 @@ def quorum_for(*, attended: int, percent: int) -> int:
 
 
 def ballot_results(meeting: Meeting) -> list[BallotResult]:
-    """Every round of the meeting with its counts per option and per party (three queries)."""
-    ballots = list(
-        Ballot.objects.filter(meeting=meeting)
-        .prefetch_related("options")
-        .select_related("winner")
-        .order_by("number")
-    )
-    counts = defaultdict(lambda: defaultdict(Counter))
+    """Every round of the meeting with its counts per option and per party, in one query: a row
+    per round and option, with the votes for that option and the round's abstentions by party."""
+    votes_for = {
+        f"for_{party.value}": Count(
+            "votes", filter=Q(votes__option=F("options"), votes__participant__party=party.value)
+        )
+        for party in PARTIES
+    }
+    # An abstention meets every option row of its round: counted once per round (distinct).
+    abstentions = {
+        f"abstain_{party.value}": Count(
+            "votes",
+            distinct=True,
+            filter=Q(votes__option__isnull=True, votes__participant__party=party.value),
+        )
+        for party in PARTIES
+    }
     rows = (
-        Vote.objects.filter(ballot__meeting=meeting)
-        .values("ballot_id", "option_id", "participant__party")
-        .annotate(n=Count("id"))
-        .order_by()
+        Ballot.objects.filter(meeting=meeting)
+        .select_related("winner")
+        .annotate(
+            option_pk=F("options__id"),
+            option_title=F("options__title"),
+            option_description=F("options__description"),
+            **votes_for,
+            **abstentions,
+        )
+        .order_by("number", "option_pk")
     )
+    rounds: dict[int, tuple[Ballot, list[OptionResult]]] = {}
     for row in rows:
-        counts[row["ballot_id"]][row["option_id"]][row["participant__party"]] += row["n"]
-    results = []
-    for ballot in ballots:
-        per_option = counts[ballot.pk]
-        options = [
-            OptionResult(
-                option=option,
-                total=sum(per_option[option.pk].values()),
-                parties=[per_option[option.pk][party.value] for party in PARTIES],
+        ballot, options = rounds.setdefault(row.number, (row, []))
+        if row.option_pk is not None:
+            option = Option.from_db(
+                row._state.db,
+                ["id", "meeting_id", "title", "description"],
+                [row.option_pk, meeting.pk, row.option_title, row.option_description],
             )
-            for option in ballot.options.all()
-        ]
+            parties = [getattr(row, f"for_{party.value}") for party in PARTIES]
+            options.append(OptionResult(option=option, total=sum(parties), parties=parties))
+    results = []
+    for ballot, options in rounds.values():
         options.sort(key=lambda r: (-r.total, r.option.pk))
-        abstain = per_option[None]
-        cast_by_party = [sum(per_option[o][party.value] for o in per_option) for party in PARTIES]
+        abstain = [getattr(ballot, f"abstain_{party.value}") for party in PARTIES]
+        cast_by_party = [sum(r.parties[i] for r in options) + abstain[i] for i in range(len(PARTIES))]
         results.append(
             BallotResult(
                 ballot=ballot,
                 options=options,
-                abstentions=sum(abstain.values()),
-                abstentions_by_party=[abstain[party.value] for party in PARTIES],
+                abstentions=sum(abstain),
+                abstentions_by_party=abstain,
                 cast=sum(cast_by_party),
                 cast_by_party=cast_by_party,
                 quorum=ballot.quorum,

@@ -64,19 +64,4 @@ def _sqlite_median(annotated: QuerySet) -> float | None:
     return _hours(sum(values) / len(values))
 
 
-__all__ = ["Median", "median_hours", "median_hours_by", "per_month"]
-
-
-def per_month(qs: QuerySet, field: str, value) -> dict[str, float]:
-    """``{"2026-10": value, ...}``: ``value`` (an aggregate) per local calendar month of ``field``."""
-    from django.db.models.functions import TruncMonth
-
-    rows = qs.annotate(_month=TruncMonth(field)).values("_month").annotate(_value=value).order_by()
-    out: dict[str, float] = {}
-    for row in rows:
-        month = row["_month"]
-        if month is None:
-            continue
-        key = f"{month:%Y-%m}"
-        out[key] = out.get(key, 0) + (float(row["_value"]) if row["_value"] is not None else 0)
-    return out
+__all__ = ["Median", "median_hours", "median_hours_by"]

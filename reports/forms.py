@@ -22,7 +22,8 @@ class GenerateReportForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["scope"].choices = [(c.key, c.label) for c in selectors.scope_choices(user=user)]
+        self.scope_choices = selectors.scope_choices(user=user)
+        self.fields["scope"].choices = [(c.key, c.label) for c in self.scope_choices]
         if not self.is_bound:
             self.initial.setdefault("month", Period.last_month().key)
 
@@ -40,7 +41,9 @@ class GenerateReportForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if "scope" in cleaned:
-            cleaned["scope_obj"] = selectors.resolve_scope(user=self.user, key=cleaned["scope"])
+            cleaned["scope_obj"] = selectors.resolve_scope(
+                user=self.user, key=cleaned["scope"], choices=self.scope_choices
+            )
             if cleaned["scope_obj"] is None:
                 self.add_error("scope", _("You may not report on that place."))
         return cleaned
@@ -50,9 +53,11 @@ class DashboardForm(forms.Form):
     scope = forms.ChoiceField(label=_("Place"), required=False)
     month = forms.CharField(label=_("Up to month"), required=False, widget=MonthInput())
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, scope_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["scope"].choices = [(c.key, c.label) for c in selectors.dashboard_scopes(user=user)]
+        # The view reads the user's places once and passes them to each form it builds.
+        self.scope_choices = selectors.dashboard_scopes(user=user) if scope_choices is None else scope_choices
+        self.fields["scope"].choices = [(c.key, c.label) for c in self.scope_choices]
 
     def clean_month(self) -> Period:
         text = self.cleaned_data.get("month")

@@ -184,3 +184,46 @@ class ReportNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ← {self.report}"
+
+
+@governed(
+    street="center__street",
+    view=STREET_STAFF,
+    add=NOBODY,
+    change=NOBODY,
+    delete=NOBODY,
+    district_admin=frozenset({"view"}),
+)
+class CenterMonthFigures(models.Model):
+    """A few figures of one center for one month, counted in advance for the dashboard.
+
+    Counted by reports.services.count_dashboard_figures: every half hour for the current month,
+    once more after a month has ended, and from each published street or center report (so a
+    month's figures agree with its report). ``counted_at`` is what the dashboard shows as "as of".
+    A figure is NULL when the app it comes from cannot provide it.
+    """
+
+    center = models.ForeignKey(
+        Center, on_delete=models.CASCADE, related_name="month_figures", verbose_name=_("center")
+    )
+    period = models.DateField(_("month"), help_text=_("The first day of the month counted."))
+    counted_at = models.DateTimeField(_("counted at"))
+    held = models.PositiveIntegerField(_("activities held"), null=True)
+    attended = models.PositiveIntegerField(_("participants (attendances)"), null=True)
+    residents = models.PositiveIntegerField(_("unique residents"), null=True)
+    visits = models.PositiveIntegerField(_("visits made"), null=True)
+    overdue = models.PositiveIntegerField(_("visits overdue"), null=True)
+    requests_received = models.PositiveIntegerField(_("requests received"), null=True)
+    requests_done = models.PositiveIntegerField(_("requests completed"), null=True)
+    verified_hours = models.DecimalField(_("verified hours"), max_digits=12, decimal_places=2, null=True)
+
+    class Meta:
+        verbose_name = _("center figures of a month")
+        verbose_name_plural = _("center figures of a month")
+        ordering = ["-period", "center"]
+        constraints = [
+            models.UniqueConstraint(fields=["center", "period"], name="center_month_figures_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.center_id} {self.period:%Y-%m}"

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
-from django.utils.translation import gettext_noop
 
 from core import access
-from core.models import Center, District, Role, Street
+from core.models import Center, District, Role
 
-from .models import Report
+from . import figures
+from .models import CenterMonthFigures, Report
 from .periods import Period, Scope
 
 STREET_ROLES = frozenset({Role.STREET_STAFF})
@@ -44,6 +44,7 @@ class ScopeChoice:
     key: str
     label: str
     kind: str
+    scope: Scope | None = None  # the place itself, built from the rows already read
 
 
 def scope_choices(*, user) -> list[ScopeChoice]:
@@ -53,16 +54,34 @@ def scope_choices(*, user) -> list[ScopeChoice]:
     choices: list[ScopeChoice] = []
     if access.is_district_wide(user):
         for district in District.objects.order_by("name"):
-            choices.append(ScopeChoice(f"district:{district.pk}", district.name, Scope.DISTRICT))
+            choices.append(
+                ScopeChoice(
+                    f"district:{district.pk}", district.name, Scope.DISTRICT, Scope.for_district(district)
+                )
+            )
     streets = list(access.visible_streets(user, STREET_ROLES).order_by("name"))
-    centers = Center.objects.filter(street__in=streets).order_by("street__name", "level", "name")
+    centers = (
+        Center.objects.filter(street__in=streets)
+        .only("pk", "name", "street_id", "level")
+        .order_by("street__name", "level", "name")
+    )
     by_street: dict[int, list[Center]] = {}
     for center in centers:
         by_street.setdefault(center.street_id, []).append(center)
     for street in streets:
-        choices.append(ScopeChoice(f"street:{street.pk}", street.name, Scope.STREET))
+        choices.append(
+            ScopeChoice(f"street:{street.pk}", street.name, Scope.STREET, Scope.for_street(street))
+        )
         for center in by_street.get(street.pk, []):
-            choices.append(ScopeChoice(f"center:{center.pk}", f"{street.name} · {center.name}", Scope.CENTER))
+            center.street = street
+            choices.append(
+                ScopeChoice(
+                    f"center:{center.pk}",
+                    f"{street.name} · {center.name}",
+                    Scope.CENTER,
+                    Scope.for_center(center),
+                )
+            )
     return choices
 
 
@@ -71,38 +90,29 @@ def dashboard_scopes(*, user) -> list[ScopeChoice]:
     return [c for c in scope_choices(user=user) if c.kind != Scope.CENTER]
 
 
-def resolve_scope(*, user, key: str) -> Scope | None:
-    """The Scope behind ``key`` if ``user`` may report on it, else None."""
-    if key not in {c.key for c in scope_choices(user=user)}:
-        return None
-    try:
-        return Scope.from_key(key)
-    except (ValueError, Center.DoesNotExist, Street.DoesNotExist, District.DoesNotExist):
-        return None
+def resolve_scope(*, user, key: str, choices: list[ScopeChoice] | None = None) -> Scope | None:
+    """The Scope behind ``key`` if ``user`` may report on it, else None.
+
+    ``choices``: the user's scope_choices when the caller already has them (no query then).
+    """
+    for choice in scope_choices(user=user) if choices is None else choices:
+        if choice.key == key:
+            return choice.scope
+    return None
 
 
 # ------------------------------------------------------------------ dashboard
-@dataclass(frozen=True)
-class TrendSpec:
-    key: str
-    title: str  # English source string
-    module: str
-    function: str
+def list_month_figures(*, center_ids: list[int], first: Period, last: Period) -> list:
+    """The stored dashboard figures of ``center_ids`` from ``first`` to ``last`` (one query), as
+    named rows with CenterMonthFigures' field names (read-only: no model instances to build).
 
-
-TRENDS = [
-    TrendSpec("activities", gettext_noop("Activities held"), "reports.sections.centers", "trend_activities"),
-    TrendSpec(
-        "attendance",
-        gettext_noop("Attendances at activities"),
-        "reports.sections.centers",
-        "trend_attendance",
-    ),
-    TrendSpec("visits", gettext_noop("Home visits made"), "reports.sections.care", "trend_visits"),
-    TrendSpec(
-        "requests", gettext_noop("Service requests received"), "reports.sections.dispatch", "trend_requests"
-    ),
-    TrendSpec(
-        "hours", gettext_noop("Verified volunteer hours"), "reports.sections.volunteers", "trend_hours"
-    ),
-]
+    Callers pass the centers of a scope ``resolve_scope`` allowed: that is the access check.
+    """
+    fields = ["center_id", "period", "counted_at", *figures.FIELDS]
+    return list(
+        CenterMonthFigures.objects.filter(
+            center_id__in=center_ids, period__gte=first.start, period__lte=last.start
+        )
+        .order_by()
+        .values_list(*fields, named=True)
+    )

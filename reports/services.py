@@ -8,15 +8,15 @@ import time
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Min, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.models import District, Role, Street, User
+from core.models import Center, District, Role, Street, User
 from core.tasks import send_sms_task
 
-from . import tasks
-from .models import Report, ReportNotice
+from . import figures, tasks
+from .models import CenterMonthFigures, Report, ReportNotice
 from .periods import Period, Scope
 from .sections import SECTIONS, SectionSpec, run_sections
 
@@ -163,7 +163,9 @@ def generate_report(*, report_id: int) -> Report | None:
         "generated_at": timezone.now().isoformat(),
         "sections": sections,
     }
-    return publish_report(report=report, data=data)
+    report = publish_report(report=report, data=data)
+    record_report_figures(report=report)
+    return report
 
 
 @transaction.atomic
@@ -262,6 +264,75 @@ def ensure_monthly_schedule():
     return task
 
 
+# ------------------------------------------------------------------ the dashboard's figures
+def _store_figures(rows: list[CenterMonthFigures]) -> list[CenterMonthFigures]:
+    # One statement, whatever the number of rows; a concurrent count of the same month just wins or loses.
+    CenterMonthFigures.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["center", "period"],
+        update_fields=["counted_at", *figures.FIELDS],
+    )
+    return rows
+
+
+def count_dashboard_figures(*, center_ids: list[int], periods: list[Period]) -> list[CenterMonthFigures]:
+    """Count and store the dashboard's figures of ``center_ids`` for ``periods``; returns the rows.
+
+    One grouped query per kind of figure over the months from the first period to the last, then
+    one upsert: the cost does not grow with the number of centers or months. The rows are stamped
+    with the time the counting began (what they are "as of").
+    """
+    if not center_ids or not periods:
+        return []
+    counted_at = timezone.now()
+    counted = figures.count(center_ids, min(periods), max(periods))
+    return _store_figures(
+        [
+            CenterMonthFigures(center_id=c, period=p.start, counted_at=counted_at, **counted[(c, p.key)])
+            for c in center_ids
+            for p in sorted(set(periods))
+        ]
+    )
+
+
+def refresh_dashboard_figures() -> list[Period]:
+    """Recount every center's figures of the current month, and of any month last counted before it
+    ended (so each month is counted once more after its end); returns the months recounted."""
+    current = Period.current()
+    periods = {current}
+    for row in (
+        CenterMonthFigures.objects.filter(period__lt=current.start)
+        .values("period")
+        .annotate(oldest=Min("counted_at"))
+        .order_by()
+    ):
+        period = Period.of(row["period"])
+        if row["oldest"] < period.end_at:
+            periods.add(period)
+    center_ids = list(Center.objects.order_by("pk").values_list("pk", flat=True))
+    for period in sorted(periods):  # month by month: a stale month long ago does not widen the range
+        count_dashboard_figures(center_ids=center_ids, periods=[period])
+    return sorted(periods)
+
+
+def record_report_figures(*, report: Report) -> int:
+    """Store a published street or center report's per-center figures as the dashboard's figures of
+    its month, so that the dashboard and the report agree; returns the rows stored (0 for a district
+    roll-up, whose rows are streets, or a report missing a section)."""
+    if not report.is_published or report.kind == Report.Kind.DISTRICT:
+        return 0
+    per_center = figures.from_report(report.sections)
+    if not per_center:
+        return 0
+    counted_at = report.started_at or report.published_at
+    rows = [
+        CenterMonthFigures(center_id=center_id, period=report.period, counted_at=counted_at, **values)
+        for center_id, values in per_center.items()
+    ]
+    return len(_store_figures(rows))
+
+
 __all__ = [
     "SECTIONS",
     "request_report",
@@ -271,4 +342,7 @@ __all__ = [
     "schedule_monthly_reports",
     "ensure_monthly_schedule",
     "scope_of",
+    "count_dashboard_figures",
+    "refresh_dashboard_figures",
+    "record_report_figures",
 ]

@@ -24,3 +24,9 @@ def generate_report_task(self, report_id: int) -> None:
 def schedule_monthly_reports_task() -> int:
     """Beat, on the 1st of each month: queue last month's reports. Idempotent per month."""
     return len(services.schedule_monthly_reports())
+
+
+@shared_task(acks_late=True)
+def refresh_dashboard_figures_task() -> int:
+    """Beat, every half hour: recount the dashboard's figures of the current month. Idempotent."""
+    return len(services.refresh_dashboard_figures())

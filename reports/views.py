@@ -193,30 +193,28 @@ def export_csv(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     _require_reader(request)
-    form = DashboardForm(request.GET or None, user=request.user)
-    choices = form.fields["scope"].choices
+    choices = selectors.dashboard_scopes(user=request.user)
     if not choices:
         raise PermissionDenied
+    form = DashboardForm(request.GET or None, user=request.user, scope_choices=choices)
     # The trends run up to the current month (so far) unless another month is asked for.
-    scope_key, period = choices[0][0], Period.current()
+    scope_key, period = choices[0].key, Period.current()
     if form.is_bound and form.is_valid():
         scope_key = form.cleaned_data["scope"] or scope_key
         period = form.cleaned_data["month"]
-    scope = selectors.resolve_scope(user=request.user, key=scope_key)
-    if scope is None:
+    choice = next((c for c in choices if c.key == scope_key), None)
+    if choice is None:
         raise Http404
     if not form.is_bound or form.is_valid():
-        form = DashboardForm(initial={"scope": scope_key, "month": period.key}, user=request.user)
+        form = DashboardForm(
+            initial={"scope": scope_key, "month": period.key}, user=request.user, scope_choices=choices
+        )
+    scope = choice.scope
     if scope.kind == Scope.DISTRICT:
         scope = Scope(scope.kind, scope.district_id, by="center")
     return render(
         request,
         "reports/dashboard.html",
-        {
-            "form": form,
-            "scope": scope,
-            "period": period,
-            "trends": dashboards.trends(scope=scope, last=period),
-            "side_by_side": dashboards.centers_side_by_side(scope=scope, period=period),
-        },
+        {"form": form, "scope": scope, "scope_label": choice.label, "period": period}
+        | dashboards.build(scope=scope, period=period),
     )

@@ -23,3 +23,13 @@ def assert_flat_queries(
     many, _ = count_queries(client, url)
     assert few == many, f"{url}: {few} queries for {small} rows but {many} for {large} (N+1?)"
     return many
+
+
+def count_data_queries(client, url: str) -> tuple[int, object]:
+    """Queries of one GET as the benchmark counts them: without transaction control (savepoints)."""
+    from perf.inprocess import data_queries
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, f"{url} answered {response.status_code}"
+    return len(data_queries(ctx.captured_queries)), response

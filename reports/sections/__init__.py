@@ -241,6 +241,26 @@ def unit_column(scope: Scope) -> Column:
     return Column("unit", scope.unit_label, TEXT)
 
 
+def per_center_month(qs, center: str, when: str, **figures) -> dict[tuple[int, str], dict]:
+    """``{(center id, "2026-10"): {figure: value}}``: one query grouped by center and local month."""
+    from django.db.models.functions import TruncMonth
+
+    out: dict[tuple[int, str], dict] = {}
+    for row in qs.annotate(_month=TruncMonth(when)).values(center, "_month").annotate(**figures).order_by():
+        month = row.pop("_month")
+        if month is not None:
+            out.setdefault((row.pop(center), f"{month:%Y-%m}"), {}).update(row)
+    return out
+
+
+def merge_figures(*parts: dict) -> dict[tuple[int, str], dict]:
+    merged: dict = {}
+    for part in parts:
+        for key, values in part.items():
+            merged.setdefault(key, {}).update(values)
+    return merged
+
+
 # ------------------------------------------------------------------ running sections
 # Sorts and hashes of a district's month (COUNT DISTINCT over ~10^5 sign-ups) fit in memory
 # instead of spilling to disk; SET LOCAL lasts only for the section's transaction.

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from core.models import Center
 
-from ..aggregation import per_month
 from ..periods import Period, Scope
-from . import Column, Table, Unavailable, breakdown, need_fields, need_model, unit_column
+from . import Column, Table, Unavailable, breakdown, need_fields, need_model, per_center_month, unit_column
 
 FIGURES = [
     ("active", gettext_noop("Residents under care")),
@@ -66,8 +65,25 @@ def visits(period: Period, scope: Scope) -> Table:
     return table
 
 
-def trend_visits(scope: Scope, first: Period, last: Period) -> dict[str, float]:
+def month_figures(center_ids: list[int], first: Period, last: Period) -> dict[tuple[int, str], dict]:
+    """Visits made and visits overdue per center and month, as ``visits`` counts them: overdue
+    against each month's last day (today for the current month). Two grouped queries."""
     Visit = need_model("care", "Visit")
     need_fields(Visit, "center", "visited_on")
-    qs = Visit.objects.filter(scope.by_center("center"), visited_on__gte=first.start, visited_on__lt=last.end)
-    return per_month(qs, "visited_on", Count("pk"))
+    Recipient = need_model("care", "Recipient")
+    need_fields(Recipient, "center", "status", "anonymised_at", "next_visit_due")
+    made = Visit.objects.filter(
+        center_id__in=center_ids, visited_on__gte=first.start, visited_on__lt=last.end
+    )
+    out = per_center_month(made, "center_id", "visited_on", visits=Count("pk"))
+    months = [first.shift(i) for i in range((last.year - first.year) * 12 + last.month - first.month + 1)]
+    active = Q(status=Recipient.Status.ACTIVE, anonymised_at__isnull=True)
+    overdue = {
+        f"m{i}": Count("pk", filter=active & Q(next_visit_due__lt=as_of(p))) for i, p in enumerate(months)
+    }
+    for row in (
+        Recipient.objects.filter(center_id__in=center_ids).values("center_id").annotate(**overdue).order_by()
+    ):
+        for i, p in enumerate(months):
+            out.setdefault((row["center_id"], p.key), {})["overdue"] = row[f"m{i}"]
+    return out

@@ -5,9 +5,19 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.utils.translation import gettext_noop
 
-from ..aggregation import per_month
 from ..periods import Period, Scope
-from . import PERCENT, Column, Table, breakdown, need_fields, need_model, ratio, unit_column
+from . import (
+    PERCENT,
+    Column,
+    Table,
+    breakdown,
+    merge_figures,
+    need_fields,
+    need_model,
+    per_center_month,
+    ratio,
+    unit_column,
+)
 
 
 def _activities(period: Period, scope: Scope, first: Period | None = None):
@@ -80,22 +90,36 @@ def activities(period: Period, scope: Scope) -> Table:
     return table
 
 
-def trend_activities(scope: Scope, first: Period, last: Period) -> dict[str, float]:
-    Activity, qs = _activities(last, scope, first)
-    return per_month(qs.filter(status=Activity.Status.PUBLISHED), "starts_at", Count("pk"))
-
-
-def trend_attendance(scope: Scope, first: Period, last: Period) -> dict[str, float]:
-    Activity, qs = _activities(last, scope, first)
+def month_figures(center_ids: list[int], first: Period, last: Period) -> dict[tuple[int, str], dict]:
+    """Activities held, attendances and unique residents per center and month, as ``activities``
+    counts them (two grouped queries, whatever the number of centers and months)."""
+    Activity = need_model("centers", "Activity")
+    need_fields(Activity, "center", "starts_at", "status")
     Signup = need_model("centers", "Signup")
+    need_fields(Signup, "activity", "resident", "attended_at")
+    held = Activity.objects.filter(
+        center_id__in=center_ids,
+        status=Activity.Status.PUBLISHED,
+        starts_at__gte=first.start_at,
+        starts_at__lt=last.end_at,
+    )
     attended = Signup.objects.filter(
-        scope.by_center("activity__center"),
+        activity__center_id__in=center_ids,
+        activity__status=Activity.Status.PUBLISHED,
         activity__starts_at__gte=first.start_at,
         activity__starts_at__lt=last.end_at,
-        activity__status=Activity.Status.PUBLISHED,
         attended_at__isnull=False,
     )
-    return per_month(attended, "activity__starts_at", Count("pk"))
+    return merge_figures(
+        per_center_month(held, "center_id", "starts_at", held=Count("pk")),
+        per_center_month(
+            attended,
+            "activity__center_id",
+            "activity__starts_at",
+            attended=Count("pk"),
+            residents=Count("resident", distinct=True),
+        ),
+    )
 
 
-__all__ = ["activities", "trend_activities", "trend_attendance"]
+__all__ = ["activities", "month_figures"]

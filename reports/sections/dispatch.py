@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_noop
 
-from ..aggregation import median_hours, median_hours_by, per_month
+from ..aggregation import median_hours, median_hours_by
 from ..periods import Period, Scope
 from . import (
     DECIMAL,
@@ -22,6 +22,7 @@ from . import (
     choice_labels,
     need_fields,
     need_model,
+    per_center_month,
     ratio,
     unit_column,
 )
@@ -127,6 +128,17 @@ def requests_by_channel_and_category(period: Period, scope: Scope) -> Table:
     return Table(columns=columns, rows=rows, total=total, keys=[v for v, _label in categories])
 
 
-def trend_requests(scope: Scope, first: Period, last: Period) -> dict[str, float]:
-    _model, qs = _received(last, scope, first)
-    return per_month(qs, "created_at", Count("pk"))
+def month_figures(center_ids: list[int], first: Period, last: Period) -> dict[tuple[int, str], dict]:
+    """Requests received and completed per center and month of receipt, as ``requests`` counts them."""
+    ServiceRequest = need_model("dispatch", "ServiceRequest")
+    need_fields(ServiceRequest, "center", "created_at", "status")
+    received = ServiceRequest.objects.filter(
+        center_id__in=center_ids, created_at__gte=first.start_at, created_at__lt=last.end_at
+    )
+    return per_center_month(
+        received,
+        "center_id",
+        "created_at",
+        requests_received=Count("pk"),
+        requests_done=Count("pk", filter=Q(status="done")),
+    )

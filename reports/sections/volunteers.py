@@ -9,9 +9,8 @@ from __future__ import annotations
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_noop
 
-from ..aggregation import per_month
 from ..periods import Period, Scope
-from . import DECIMAL, Column, Table, breakdown, need_fields, need_model, unit_column
+from . import DECIMAL, Column, Table, breakdown, need_fields, need_model, per_center_month, unit_column
 
 
 def _hours(scope: Scope, first: Period, last: Period):
@@ -89,5 +88,11 @@ def volunteers(period: Period, scope: Scope) -> Table:
     return table
 
 
-def trend_hours(scope: Scope, first: Period, last: Period) -> dict[str, float]:
-    return per_month(_hours(scope, first, last).filter(status="verified"), "served_on", Sum("hours"))
+def month_figures(center_ids: list[int], first: Period, last: Period) -> dict[tuple[int, str], dict]:
+    """Verified hours per center (where the service was given) and month, as ``volunteers`` counts them."""
+    HourRecord = need_model("volunteers", "HourRecord")
+    need_fields(HourRecord, "center", "served_on", "hours", "status")
+    verified = HourRecord.objects.filter(
+        center_id__in=center_ids, served_on__gte=first.start, served_on__lt=last.end, status="verified"
+    )
+    return per_center_month(verified, "center_id", "served_on", verified_hours=Sum("hours"))

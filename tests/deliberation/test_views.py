@@ -86,6 +86,67 @@ def test_notice_page_query_count_does_not_grow_with_opinions(client):
     assert_flat_queries(client, reverse("deliberation:detail", args=[meeting.pk]), add, large=30)
 
 
+def _record_more(meeting: Meeting, n: int) -> None:
+    """``n`` more of everything the public page lists: participants, opinions in categories (and an
+    empty category), rounds of voting with votes, objections, follow-ups and site photos."""
+    from deliberation.models import Ballot, FollowUp, InspectionPhoto, OpinionCategory
+
+    start = meeting.participants.count()
+    people = [
+        Participant.objects.create(
+            meeting=meeting, party=party, name=f"加开{start + i}", attended=True, affiliation="加开单位"
+        )
+        for i in range(n)
+        for party in Party
+    ]
+    OpinionCategory.objects.get_or_create(meeting=meeting, name=f"空类别{start}")
+    for i, speaker in enumerate(people):
+        opinion = Opinion.objects.create(
+            meeting=meeting, speaker=speaker, party=speaker.party, text=f"加开意见{i}"
+        )
+        category, _created = OpinionCategory.objects.get_or_create(meeting=meeting, name=f"类别{i % n}")
+        opinion.categories.add(category)
+    options = list(meeting.options.order_by("id"))
+    rounds = meeting.ballots.count()
+    for number in range(rounds + 1, rounds + 1 + n):
+        ballot = Ballot.objects.create(
+            meeting=meeting, number=number, quorum=1, outcome=Ballot.Outcome.TIE, closed_at=timezone.now()
+        )
+        ballot.options.set(options)
+        Vote.objects.bulk_create(
+            Vote(ballot=ballot, participant=p, option=options[i % 3] if i % 3 < len(options) else None)
+            for i, p in enumerate(people)
+        )
+    for i in range(n):
+        Objection.objects.create(notice=meeting.notice, author=UserFactory(), text=f"加开异议{start + i}")
+        FollowUp.objects.create(meeting=meeting, title=f"加开落实{start + i}", responsible="社区")
+        InspectionPhoto.objects.create(
+            inspection=meeting.inspection,
+            image=f"deliberation/inspections/x{start + i}.jpg",
+            width=640,
+            height=480,
+        )
+
+
+def test_a_meeting_page_takes_at_most_eight_queries_however_much_it_records(client):
+    from tests.query_budget import count_data_queries
+
+    meeting = notice_meeting(per_party=1)
+    url = reverse("deliberation:detail", args=[meeting.pk])
+    few, _ = count_data_queries(client, url)
+    _record_more(meeting, 12)
+
+    many, response = count_data_queries(client, url)
+
+    assert few == many <= 8
+    text = text_of(response)
+    assert "加开意见47" in text and "加开异议15" in text and "加开落实15" in text and "空类别4" in text
+    rounds = response.context["rounds"]
+    assert [r.ballot.number for r in rounds] == list(range(1, 14))
+    # Round 2: every third new participant for each of the two options, the rest abstain.
+    assert (rounds[1].cast, rounds[1].abstentions, [r.total for r in rounds[1].options]) == (48, 16, [16, 16])
+
+
 # ------------------------------------------------------------------ a notice page
 def test_notice_page_shows_opinions_by_category_and_party_the_vote_by_party_and_the_final_plan(client):
     meeting = notice_meeting(per_party=2)

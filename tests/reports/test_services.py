@@ -2,22 +2,24 @@
 
 import datetime as dt
 import threading
+from decimal import Decimal
 
 import pytest
 from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from core.models import Role
+from core.models import Center, Role
 from core.services import grant_role
 from core.sms import MemorySmsBackend
 from reports import services, tasks
-from reports.models import Report, ReportNotice
+from reports.models import CenterMonthFigures, Report, ReportNotice
 from reports.periods import Period, Scope
 from reports.sections import SECTIONS
 from tests.factories import UserFactory
 
 from .factories import PERIOD, build_dataset, published_report
+from .helpers import row_of
 
 
 def street_scope(world, scope="own"):
@@ -230,6 +232,69 @@ def test_the_monthly_beat_entry_exists_once_and_runs_on_the_first(db):
     assert task.task == "reports.tasks.schedule_monthly_reports_task"
     assert (task.crontab.day_of_month, task.crontab.hour, task.crontab.minute) == ("1", "6", "0")
     assert str(task.crontab.timezone) == "Asia/Shanghai"
+
+
+# ------------------------------------------------------------------ the dashboard's figures
+def test_a_published_street_report_stores_its_centers_figures_for_the_dashboard(
+    world, django_capture_on_commit_callbacks
+):
+    data = build_dataset(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        report, _ = services.request_report(scope=street_scope(world), period=PERIOD, requested_by=None)
+    report.refresh_from_db()
+
+    stored = {f.center_id: f for f in CenterMonthFigures.objects.filter(period=PERIOD.start)}
+    assert set(stored) == {data.center_a.pk, data.center_a2.pk}
+    a = stored[data.center_a.pk]
+    sections = {s["key"]: s for s in report.sections}
+    assert (a.held, a.attended, a.residents) == (3, 3, 2)
+    assert (a.visits, a.overdue, a.requests_received, a.requests_done) == (3, 1, 4, 2)
+    assert a.verified_hours == Decimal("7.00") and a.counted_at == report.started_at
+    assert row_of(sections["activities"], data.center_a2.name)["held"] == stored[data.center_a2.pk].held == 1
+
+
+def test_counting_the_dashboard_figures_gives_what_the_report_sections_give(world):
+    data = build_dataset(world)
+    scope = data.street_scope
+
+    rows = services.count_dashboard_figures(center_ids=scope.center_ids, periods=[PERIOD.shift(-1), PERIOD])
+
+    counted = {(r.center_id, r.period): r for r in rows}
+    a = counted[(data.center_a.pk, PERIOD.start)]
+    assert (a.held, a.attended, a.residents, a.visits, a.overdue) == (3, 3, 2, 3, 1)
+    assert (a.requests_received, a.requests_done, a.verified_hours) == (4, 2, Decimal("7.0"))
+    before = counted[(data.center_a.pk, PERIOD.shift(-1).start)]
+    assert (before.held, before.visits, before.requests_received, before.verified_hours) == (
+        1,
+        1,
+        1,
+        Decimal("1"),
+    )
+    assert CenterMonthFigures.objects.count() == 4
+
+
+def test_the_recount_refreshes_the_current_month_and_months_counted_before_their_end(world):
+    current, ended = Period.current(), Period.current().shift(-1)
+    center_ids = [world.center_a.pk]
+    services.count_dashboard_figures(center_ids=center_ids, periods=[PERIOD, ended, current])
+    long_ago = timezone.now() - dt.timedelta(days=60)
+    CenterMonthFigures.objects.filter(period__in=[ended.start, current.start]).update(counted_at=long_ago)
+    final = CenterMonthFigures.objects.get(period=PERIOD.start).counted_at
+
+    assert tasks.refresh_dashboard_figures_task.apply().get() == 2
+
+    recounted = dict(
+        CenterMonthFigures.objects.filter(center=world.center_a).values_list("period", "counted_at")
+    )
+    assert recounted[PERIOD.start] == final  # counted after it ended: left alone
+    assert recounted[ended.start] > long_ago and recounted[current.start] > long_ago
+    assert CenterMonthFigures.objects.filter(period=current.start).count() == Center.objects.count()
+
+
+def test_the_dashboard_beat_entry_recounts_every_half_hour(db):
+    task = PeriodicTask.objects.get(task="reports.tasks.refresh_dashboard_figures_task")
+
+    assert (task.interval.every, task.interval.period) == (30, "minutes") and task.enabled
 
 
 # ------------------------------------------------------------------ concurrency

@@ -1,14 +1,18 @@
 """Report pages: generate with progress JSON, read, export (Excel, CSV, print), dashboard."""
 
 import csv
+import datetime as dt
 import io
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
-from reports.models import Report
+from reports.models import CenterMonthFigures, Report
 from reports.periods import Period
 from tests.query_budget import assert_flat_queries
 
@@ -125,6 +129,19 @@ def test_the_report_page_shows_every_section_in_chinese(world, street_report, cl
     ):
         assert title in page
     assert "参与居民人数" in page and "合计" in page and "\x04" not in page
+
+
+def test_the_report_sections_are_rendered_once_per_language(world, street_report, client, settings):
+    url = reverse("reports:detail", args=[street_report.pk])
+    chinese = client.get(url).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    english = client.get(url).content.decode()
+
+    assert "走访与关爱" in chinese and "Home visits and care" not in chinese
+    assert "Home visits and care" in english and "走访与关爱" not in english
+    street_report.refresh_from_db()
+    assert english.count('class="report-section"') == len(street_report.sections)
 
 
 def test_excel_export_has_a_sheet_per_section_chinese_headers_formats_and_frozen_header(
@@ -299,3 +316,155 @@ def test_status_json_is_never_cached(world, street_report, client):
 
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
     assert json.loads(response.content)["id"] == street_report.pk
+
+
+# ------------------------------------------------------------------ dashboard: figures counted in advance
+def _dashboard(client, **params):
+    return client.get(reverse("reports:dashboard"), {"month": PERIOD.key, **params})
+
+
+def _side_by_side(response) -> dict[str, dict]:
+    side = response.context["side_by_side"]
+    keys = [c["key"] for c in side["columns"]]
+    return {
+        row["name"]: dict(zip(keys, [v for v, _kind in row["cells"]], strict=True)) for row in side["rows"]
+    }
+
+
+def test_dashboard_figures_equal_the_reports_sections_and_the_database(world, data, client):
+    from centers.models import Activity, Signup
+    from dispatch.models import ServiceRequest
+    from reports.sections import SECTIONS, run_section
+
+    from .helpers import row_of
+
+    client.force_login(world.user("street"))
+    scope = data.street_scope
+
+    response = _dashboard(client)
+
+    shown = _side_by_side(response)
+    live = {spec.key: run_section(spec, PERIOD, scope) for spec in SECTIONS}
+    for center in (data.center_a, data.center_a2):
+        activities = row_of(live["activities"], center.name)
+        care = row_of(live["care"], center.name)
+        requests = row_of(live["requests"], center.name)
+        volunteers = row_of(live["volunteers"], center.name)
+        assert shown[center.name] == {
+            "held": activities["held"],
+            "attended": activities["attended"],
+            "residents": activities["residents"],
+            "visits": care["visits"],
+            "overdue": care["overdue"],
+            "requests_received": requests["received"],
+            "completion_rate": requests["completion_rate"],
+            "verified_hours": volunteers["verified_hours"],
+        }
+    assert shown[data.center_a.name]["held"] == 3 and shown[data.center_a.name]["verified_hours"] == 7.0
+    # The trends, month by month, against hand-written counts of the street's rows.
+    trends = {t["key"]: t for t in response.context["trends"]}
+    street = data.center_a.street
+    for index, period in enumerate(PERIOD.months_back(12)):
+        in_month = {"starts_at__gte": period.start_at, "starts_at__lt": period.end_at}
+        held = Activity.objects.filter(center__street=street, status="published", **in_month).count()
+        attended = Signup.objects.filter(
+            activity__center__street=street,
+            activity__status="published",
+            attended_at__isnull=False,
+            **{f"activity__{k}": v for k, v in in_month.items()},
+        ).count()
+        received = ServiceRequest.objects.filter(
+            center__street=street, created_at__gte=period.start_at, created_at__lt=period.end_at
+        ).count()
+        assert trends["activities"]["values"][index] == held
+        assert trends["attendance"]["values"][index] == attended
+        assert trends["requests"]["values"][index] == received
+    assert trends["visits"]["values"][-2:] == [1, 3] and trends["hours"]["values"][-2:] == [1.0, 8.0]
+    # When they were counted is said on the page.
+    page = response.content.decode()
+    as_of = response.context["as_of"]
+    assert as_of is not None and timezone.now() - as_of < dt.timedelta(minutes=1)
+    assert "数据截至" in page and "统计时间" in page
+    assert '<td class="num">4</td>' in page and '<td class="num">8.0</td>' in page  # counts, and hours
+
+
+def test_the_dashboard_shows_counted_figures_until_they_are_recounted(world, data, client, monkeypatch):
+    from django.core.cache import cache
+
+    from reports import tasks
+
+    from .factories import _activity
+
+    cache.clear()
+    recounts = []
+    monkeypatch.setattr(tasks.refresh_dashboard_figures_task, "delay_on_commit", lambda: recounts.append(1))
+    client.force_login(world.user("street"))
+    current = Period.current()
+    _activity(data.center_a, timezone.now())
+    first = _dashboard(client, month=current.key)
+    _activity(data.center_a, timezone.now())
+
+    second = _dashboard(client, month=current.key)
+
+    held = _side_by_side(second)[data.center_a.name]["held"]
+    assert held == _side_by_side(first)[data.center_a.name]["held"] >= 1  # as counted, not live
+    assert second.context["as_of"] == first.context["as_of"] and not recounts
+    # An hour later the beat should have recounted: the page asks the worker, once.
+    CenterMonthFigures.objects.update(counted_at=timezone.now() - dt.timedelta(hours=2))
+    _dashboard(client, month=current.key)
+    _dashboard(client, month=current.key)
+    assert recounts == [1]
+    tasks.refresh_dashboard_figures_task.apply()
+    assert _side_by_side(_dashboard(client, month=current.key))[data.center_a.name]["held"] == held + 1
+
+
+def _busy_centers(world, n: int) -> list:
+    """``n`` more centers in street A, each with an activity attended, a visit and a request in
+    each of three months."""
+    from care.models import Recipient, Visit
+    from tests.factories import CenterFactory, UserFactory
+
+    from .factories import _activity, _request, _signup, at, on
+
+    street = world.center_a.street
+    resident = UserFactory()
+    centers = []
+    for _ in range(n):
+        center = CenterFactory(community=world.center_a.community, street=street)
+        recipient = Recipient.objects.create(center=center, name="看板老人", found_on=on(1, PERIOD.shift(-3)))
+        for back in range(3):
+            period = PERIOD.shift(-back)
+            _signup(_activity(center, at(10, period=period)), resident, attended=True)
+            Visit.objects.create(
+                recipient=recipient, center=center, visited_on=on(11, period), visited_by=world.user("worker")
+            )
+            _request(center, at(12, period=period))
+        centers.append(center)
+    return centers
+
+
+def _selects(client, url: str) -> int:
+    """SELECTs of one GET (SQLite splits a large upsert into batches of 999 parameters)."""
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return sum(q["sql"].startswith("SELECT") for q in ctx.captured_queries)
+
+
+def test_the_dashboard_reads_its_figures_in_one_query_whatever_the_centers(world, client):
+    from tests.query_budget import count_data_queries as count_queries
+
+    client.force_login(world.user("street"))
+    url = f"{reverse('reports:dashboard')}?month={PERIOD.key}"
+    _busy_centers(world, 2)
+    counting_few = _selects(client, url)  # the months are counted on the first view
+    reading_few, _ = count_queries(client, url)
+    _busy_centers(world, 15)
+    counting_many = _selects(client, url)
+
+    reading_many, response = count_queries(client, url)
+
+    assert reading_few == reading_many <= 8
+    assert counting_many == counting_few  # one grouped query per kind of figure, not per center
+    assert len(response.context["side_by_side"]["rows"]) == 18
+    assert response.context["trends"][0]["values"][-3:] == [17, 17, 17]
+    assert CenterMonthFigures.objects.filter(center__street=world.center_a.street).count() == 18 * 12
