@@ -1,10 +1,21 @@
 """Sections of "my page" (/me/). Each app contributes from its own ``me.py``:
 
-    from core.profile import me_section
+    from core.expressions import count_of
+    from core.profile import figures, me_figures, me_section
+
+    @me_figures
+    def my_counts():
+        return {"children_count": count_of(Child.objects.filter(guardian=OuterRef("pk")))}
 
     @me_section(order=20)
-    def my_signups(request):
-        return "centers/me_signups.html", {"signups": ...}
+    def my_children(request):
+        if not figures(request)["children_count"]:
+            return None
+        return "centers/me_children.html", {"children": ...}
+
+Small figures (counts, a balance, the next duty) are annotations on the signed-in user's own row:
+every app's figures come back in one query per request (``figures``), so a section shows its
+counts for free and runs its list query only when there is something to list.
 
 Core discovers those modules by name and never imports the apps themselves.
 """
@@ -14,7 +25,10 @@ from collections.abc import Callable
 from django.template.loader import render_to_string
 from django.utils.module_loading import autodiscover_modules
 
+from .models import User
+
 _sections: list[tuple[int, Callable]] = []
+_figures: list[Callable[[], dict]] = []
 _discovered = False
 
 
@@ -26,11 +40,37 @@ def me_section(*, order: int = 50):
     return register
 
 
-def render_me_sections(request) -> list[str]:
+def me_figures(func: Callable[[], dict]) -> Callable[[], dict]:
+    """Register ``func() -> {name: expression}``: annotations on ``core.User`` (``OuterRef("pk")`` is
+    the signed-in user), read by sections with ``figures(request)[name]``."""
+    _figures.append(func)
+    return func
+
+
+def _discover() -> None:
     global _discovered
     if not _discovered:
         autodiscover_modules("me")
         _discovered = True
+
+
+def figures(request) -> dict:
+    """Every app's figures for the signed-in user: one query, made once per request."""
+    cached = getattr(request, "_me_figures", None)
+    if cached is None:
+        _discover()
+        annotations: dict = {}
+        for func in _figures:
+            annotations.update(func())
+        cached = {}
+        if annotations:
+            cached = User.objects.filter(pk=request.user.pk).values(**annotations).get()
+        request._me_figures = cached
+    return cached
+
+
+def render_me_sections(request) -> list[str]:
+    _discover()
     html = []
     for _order, func in sorted(_sections, key=lambda item: item[0]):
         result = func(request)
