@@ -23,3 +23,13 @@ def assert_flat_queries(
     many, _ = count_queries(client, url)
     assert few == many, f"{url}: {few} queries for {small} rows but {many} for {large} (N+1?)"
     return many
+
+
+def data_query_count(client, url: str) -> int:
+    """The queries one GET of ``url`` runs, without transaction control (as the benchmark counts)."""
+    from perf.inprocess import data_queries
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, f"{url} answered {response.status_code}"
+    return len(data_queries(ctx.captured_queries))
