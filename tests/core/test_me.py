@@ -46,7 +46,9 @@ def test_my_page_stays_within_eight_queries_with_many_rows_of_every_kind(db, cli
             )
             CallAnswer.objects.get_or_create(mobilisation=call, volunteer=volunteer, defaults={"wave": 1})
             meeting = notice_meeting()
-            deliberation_services.file_objection(notice=meeting.notice, author=me, text=f"驿站离幼儿园太近{i}")
+            deliberation_services.file_objection(
+                notice=meeting.notice, author=me, text=f"驿站离幼儿园太近{i}"
+            )
             MediationCaseFactory(center=center, mediator=me)
             verified_record(volunteer=volunteer, team=team, hours="1")
             volunteer_services.redeem_item(volunteer=volunteer, item=item, notify=False)
