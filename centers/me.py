@@ -3,8 +3,8 @@
 import datetime as dt
 
 from django.db.models import OuterRef
+from django.db.models.functions import Now
 from django.urls import reverse
-from django.utils import timezone
 
 from core.expressions import count_of, first_of
 from core.profile import figures, me_figures, me_section
@@ -17,7 +17,7 @@ RECENT_DAYS = 14  # as selectors.list_my_signups: activities not long past
 
 @me_figures
 def my_counts():
-    since = timezone.now() - dt.timedelta(days=RECENT_DAYS)
+    since = Now() - dt.timedelta(days=RECENT_DAYS)
     live = Signup.objects.filter(resident=OuterRef("pk"), activity__ends_at__gte=since).exclude(
         status=Signup.Status.CANCELLED
     )

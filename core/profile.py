@@ -29,6 +29,7 @@ from .models import User
 
 _sections: list[tuple[int, Callable]] = []
 _figures: list[Callable[[], dict]] = []
+_statement: list = []  # the figures' annotated queryset, built on first use
 _discovered = False
 
 
@@ -42,8 +43,13 @@ def me_section(*, order: int = 50):
 
 def me_figures(func: Callable[[], dict]) -> Callable[[], dict]:
     """Register ``func() -> {name: expression}``: annotations on ``core.User`` (``OuterRef("pk")`` is
-    the signed-in user), read by sections with ``figures(request)[name]``."""
+    the signed-in user), read by sections with ``figures(request)[name]``.
+
+    The expressions are built once per process (building twenty subqueries costs more than running
+    them), so they must not capture the time of the call: compare with ``Now()``, never with
+    ``timezone.now()``."""
     _figures.append(func)
+    _statement.clear()
     return func
 
 
@@ -54,17 +60,22 @@ def _discover() -> None:
         _discovered = True
 
 
-def figures(request) -> dict:
-    """Every app's figures for the signed-in user: one query, made once per request."""
-    cached = getattr(request, "_me_figures", None)
-    if cached is None:
+def _figures_queryset():
+    if not _statement:
         _discover()
         annotations: dict = {}
         for func in _figures:
             annotations.update(func())
-        cached = {}
-        if annotations:
-            cached = User.objects.filter(pk=request.user.pk).values(**annotations).get()
+        _statement.append(User.objects.values(**annotations) if annotations else None)
+    return _statement[0]
+
+
+def figures(request) -> dict:
+    """Every app's figures for the signed-in user: one query, made once per request."""
+    cached = getattr(request, "_me_figures", None)
+    if cached is None:
+        queryset = _figures_queryset()
+        cached = queryset.filter(pk=request.user.pk).get() if queryset is not None else {}
         request._me_figures = cached
     return cached
 
