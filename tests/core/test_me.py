@@ -84,3 +84,11 @@ def test_figures_count_only_open_tasks_and_calls(db, client):
     dispatch_services.assign_request(request=request, by=staff, volunteer=volunteer)
     page = client.get(reverse("core:me")).content.decode()
     assert "我的服务任务" in page and "进行中任务 1 个" in page
+
+
+def test_each_user_gets_their_own_figures_from_the_compiled_statement(db, client):
+    first, second = make_volunteer(points=30), make_volunteer(points=70)
+    for volunteer, balance in ((first, 30), (second, 70), (first, 30)):
+        client.force_login(volunteer.user)
+        page = client.get(reverse("core:me")).content.decode()
+        assert f'<span class="stat-value points-balance">{balance}</span>' in page
