@@ -93,6 +93,20 @@ def _my_signups(w):
     return _ids(Signup.objects.filter(resident=w.user("resident")).exclude(status="cancelled").order_by("pk"))
 
 
+def _my_redemptions(w):
+    """ "My volunteering": the volunteer's redemptions, newest first (the page's first list)."""
+    from volunteers.models import Redemption
+
+    return _ids(Redemption.objects.filter(volunteer__user=w.user("volunteer")).order_by("-created_at", "-pk"))
+
+
+def _my_hour_records(w):
+    """The volunteer's history page: their latest hour records."""
+    from volunteers.models import HourRecord
+
+    return _ids(HourRecord.objects.filter(volunteer__user=w.user("volunteer")).order_by("-served_on", "-pk"))
+
+
 def _last_page(w: World, url: str, count: int, per_page: int = LIST_ROWS) -> str:
     pages = max(1, -(-count // per_page))
     return f"{url}?page={pages}"
@@ -323,6 +337,22 @@ PAGES: list[Page] = [
         "signed-in",
         lambda w: reverse("core:me"),
         _selector_ids("centers.selectors.list_my_signups", user="volunteer"),
+        needs=("volunteers.Volunteer",),
+    ),
+    Page(
+        "my_volunteering",
+        "volunteer",
+        "signed-in",
+        lambda w: reverse("volunteers:me"),
+        _my_redemptions,
+        needs=("volunteers.Volunteer",),
+    ),
+    Page(
+        "my_volunteer_records",
+        "volunteer",
+        "signed-in",
+        lambda w: reverse("volunteers:my_records"),
+        _my_hour_records,
         needs=("volunteers.Volunteer",),
     ),
     Page(

@@ -3,9 +3,11 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import CharField, Count, DecimalField, F, OuterRef, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from core.expressions import count_of, sum_of
 from core.models import Center, User
 
 from .models import (
@@ -99,15 +101,38 @@ class VolunteerSummary:
     balance: int
 
 
+def get_volunteer_with_summary(user: User) -> Volunteer | None:
+    """``get_volunteer`` with the hour figures of ``summarize`` annotated: one query for both."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    records = HourRecord.objects.filter(volunteer=OuterRef("pk"))
+    verified = records.filter(status=HourRecord.Status.VERIFIED)
+    return (
+        Volunteer.objects.select_related("center", "point_account")
+        .annotate(
+            verified_hours=sum_of(verified, "hours", "volunteer"),
+            verified_count=count_of(verified),
+            pending_count=count_of(records.filter(status=HourRecord.Status.PENDING)),
+        )
+        .filter(user=user)
+        .first()
+    )
+
+
 def summarize(*, volunteer: Volunteer) -> VolunteerSummary:
     """Verified hours and the points balance: the account's running balance, which the ledger's
-    services keep equal to the sum of its entries (see ``ledger_total``). One query when the
-    volunteer comes from ``get_volunteer``."""
-    hours = HourRecord.objects.filter(volunteer=volunteer).aggregate(
-        verified_hours=Sum("hours", filter=Q(status=HourRecord.Status.VERIFIED)),
-        verified_count=Count("pk", filter=Q(status=HourRecord.Status.VERIFIED)),
-        pending_count=Count("pk", filter=Q(status=HourRecord.Status.PENDING)),
-    )
+    services keep equal to the sum of its entries (see ``ledger_total``). No query when the
+    volunteer comes from ``get_volunteer_with_summary``, one when it comes from ``get_volunteer``."""
+    if hasattr(volunteer, "verified_count"):
+        hours = {
+            name: getattr(volunteer, name) for name in ("verified_hours", "verified_count", "pending_count")
+        }
+    else:
+        hours = HourRecord.objects.filter(volunteer=volunteer).aggregate(
+            verified_hours=Sum("hours", filter=Q(status=HourRecord.Status.VERIFIED)),
+            verified_count=Count("pk", filter=Q(status=HourRecord.Status.VERIFIED)),
+            pending_count=Count("pk", filter=Q(status=HourRecord.Status.PENDING)),
+        )
     account = getattr(volunteer, "point_account", None)
     return VolunteerSummary(
         verified_hours=hours["verified_hours"] or Decimal(0),
@@ -162,6 +187,36 @@ def my_honours(*, volunteer: Volunteer) -> QuerySet[Honour]:
 
 def my_certificates(*, volunteer: Volunteer, limit: int = 5) -> QuerySet[Certificate]:
     return volunteer.certificates.all()[:limit]
+
+
+def my_honours_and_certificates(*, volunteer: Volunteer, limit: int = 20) -> list[dict]:
+    """Honours (the volunteer's and their teams') and certificates, newest first, in one query:
+    dicts with ``kind`` ("honour" or "certificate"), ``title``, ``team``, ``hours``, ``number``, ``on``."""
+    text, hours = CharField(), DecimalField(max_digits=9, decimal_places=2)
+    honours = my_honours(volunteer=volunteer).annotate(
+        kind=Value("honour", output_field=text),
+        team_name=F("team__name"),
+        hours_=Value(None, output_field=hours),
+        number_=Value(None, output_field=text),
+        on=F("awarded_on"),
+    )
+    certificates = volunteer.certificates.annotate(
+        kind=Value("certificate", output_field=text),
+        title_=Value(None, output_field=text),
+        team_name=Value(None, output_field=text),
+        on=TruncDate("issued_at"),
+    )
+    columns = ("kind", "title", "team_name", "hours", "number", "on")
+    rows = (
+        honours.order_by()
+        .values_list("kind", "title", "team_name", "hours_", "number_", "on")
+        .union(
+            certificates.order_by().values_list("kind", "title_", "team_name", "hours", "number", "on"),
+            all=True,
+        )
+        .order_by("-on", "kind")[:limit]
+    )
+    return [dict(zip(columns, row, strict=True)) for row in rows]
 
 
 def list_shops() -> QuerySet[Shop]:

@@ -20,7 +20,8 @@ from . import selectors, services
 from .forms import CheckCodeForm, HourReportForm, JoinTeamForm, PickupForm, RedeemForm, VolunteerForm
 from .models import Availability, Duty, DutySignup, Redemption, Shop, ShopItem, Team
 
-ME_URL = "core:me"
+ME_URL = "volunteers:me"
+SHOWN = 20  # rows of each list on "my volunteering" and its history page
 
 
 def _error_text(error: ValidationError) -> str:
@@ -225,6 +226,47 @@ def duty_check(request: HttpRequest, pk: int) -> HttpResponse:
             _add_errors(form, error, default_field="code")
     duty = selectors.get_duty(pk)
     return render(request, "volunteers/duty_detail.html", _duty_context(request, duty, check_form=form))
+
+
+@login_required
+@never_cache
+def my_volunteering(request: HttpRequest) -> HttpResponse:
+    """My volunteering: hours, points, redemptions with their pickup codes, duties and teams."""
+    volunteer = selectors.get_volunteer_with_summary(request.user)
+    if volunteer is None:
+        return redirect(f"{reverse('volunteers:register')}?next={request.path}")
+    return render(
+        request,
+        "volunteers/my_volunteering.html",
+        {
+            "volunteer": volunteer,
+            "summary": selectors.summarize(volunteer=volunteer),
+            "redemptions": list(selectors.my_redemptions(volunteer=volunteer, limit=SHOWN)),
+            "signups": list(selectors.my_upcoming_signups(volunteer=volunteer, limit=SHOWN)),
+            "memberships": list(selectors.my_memberships(volunteer=volunteer)[:SHOWN]),
+        },
+    )
+
+
+@login_required
+@never_cache
+def my_records(request: HttpRequest) -> HttpResponse:
+    """My latest service hours, points entries, honours and certificates."""
+    volunteer = selectors.get_volunteer(request.user)
+    if volunteer is None:
+        return redirect(f"{reverse('volunteers:register')}?next={request.path}")
+    return render(
+        request,
+        "volunteers/my_records.html",
+        {
+            "shown": SHOWN,
+            "records": list(selectors.my_hour_records(volunteer=volunteer, limit=SHOWN)),
+            "ledger": list(selectors.my_ledger(volunteer=volunteer, limit=SHOWN)),
+            "honours_and_certificates": selectors.my_honours_and_certificates(
+                volunteer=volunteer, limit=SHOWN
+            ),
+        },
+    )
 
 
 @volunteer_required

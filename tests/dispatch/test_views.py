@@ -321,7 +321,8 @@ def test_volunteer_accepts_a_task_and_reports_it_done(db, client, world):
     client.force_login(world.user("volunteer"))
     page = client.get(reverse("dispatch:task_list")).content.decode()
     assert request.display_number in page and request.description in page
-    assert request.display_number in client.get(reverse("core:me")).content.decode()
+    me = client.get(reverse("core:me")).content.decode()  # a count with a link to the task list
+    assert "进行中任务 1 个" in me and "1 个等待您答复" in me and reverse("dispatch:task_list") in me
     client.post(reverse("dispatch:task_answer", args=[assignment.pk]), {"answer": "accept"})
     client.post(reverse("dispatch:task_status", args=[assignment.pk]), {"action": "start"})
     client.post(reverse("dispatch:task_status", args=[assignment.pk]), {"action": "complete"})

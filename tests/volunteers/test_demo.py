@@ -4,6 +4,7 @@ import io
 
 from django.core.management import call_command
 from django.db.models import Sum
+from django.urls import reverse
 
 from core.demo import demo_user
 from volunteers.models import (
@@ -32,7 +33,10 @@ def test_the_demo_volunteer_has_verified_hours_and_points_on_my_page(db, client,
     assert HourRecord.objects.filter(volunteer__user=volunteer, status="verified").exists()
     balance = PointAccount.objects.get(volunteer__user=volunteer).balance
     assert balance > 0 and f'<span class="stat-value points-balance">{balance}</span>' in page
-    assert Redemption.objects.get(volunteer__user=volunteer).code in page
+    # /me/ counts the pickup waiting and links to "my volunteering", which shows its code
+    assert "1 件兑换待领取" in page and reverse("volunteers:me") in page
+    mine = client.get(reverse("volunteers:me")).content.decode()
+    assert Redemption.objects.get(volunteer__user=volunteer).code in mine
     assert client.get("/volunteers/").status_code == 200
 
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import CenterFactory, UserFactory
-from tests.query_budget import assert_flat_queries
+from tests.query_budget import assert_flat_queries, count_data_queries
 from volunteers import services
 from volunteers.models import (
     DutySignup,
@@ -214,19 +214,73 @@ def test_reporting_hours_keeps_input_on_error(db, client):
 
 
 # ------------------------------------------------------------------ /me/ and the shop
-def test_my_page_shows_verified_hours_points_and_redemptions_with_codes(db, client):
+def test_my_page_shows_verified_hours_points_and_a_pickup_waiting_with_a_link_to_my_volunteering(db, client):
     team = TeamFactory()
     volunteer = make_volunteer(team=team)
     verified_record(volunteer=volunteer, team=team, hours="3")
-    redemption = services.redeem_item(
+    duty = DutyFactory(team=team, center=team.center, title="周六助老值班")
+    services.sign_up_for_duty(volunteer=volunteer, duty=duty)
+    services.redeem_item(
         volunteer=volunteer, item=ShopItemFactory(point_price=10, name="理发券"), notify=False
     )
     page = signed_in(client, volunteer.user).get(reverse("core:me")).content.decode()
     assert "积分" in page and "服务时长" in page
     assert '<span class="stat-value verified-hours">3</span>' in page
     assert '<span class="stat-value points-balance">20</span>' in page
+    assert "1 件兑换待领取" in page and "下一次值班" in page and "周六助老值班" in page
+    assert f'href="{reverse("volunteers:me")}"' in page
+
+
+def test_my_volunteering_shows_summary_redemptions_with_codes_duties_and_teams(db, client):
+    team = TeamFactory(name="银龄互助团")
+    volunteer = make_volunteer(team=team)
+    verified_record(volunteer=volunteer, team=team, hours="3")
+    duty = DutyFactory(team=team, center=team.center, title="周六助老值班")
+    services.sign_up_for_duty(volunteer=volunteer, duty=duty)
+    redemption = services.redeem_item(
+        volunteer=volunteer, item=ShopItemFactory(point_price=10, name="理发券"), notify=False
+    )
+    page = signed_in(client, volunteer.user).get(reverse("volunteers:me")).content.decode()
+    assert "我的志愿服务" in page
+    assert '<span class="stat-value verified-hours">3</span>' in page
+    assert '<span class="stat-value points-balance">20</span>' in page
     assert redemption.code in page and "理发券" in page
     assert reverse("volunteers:redemption_cancel", args=[redemption.pk]) in page
+    assert "周六助老值班" in page and "银龄互助团" in page
+    assert reverse("volunteers:my_records") in page and reverse("volunteers:certificate_create") in page
+
+
+def test_my_records_lists_hours_points_honours_and_certificates_together(db, client):
+    team = TeamFactory(name="银龄互助团")
+    volunteer = make_volunteer(team=team)
+    verified_record(volunteer=volunteer, team=team, hours="2.5")
+    certificate = services.issue_certificate(volunteer=volunteer)
+    services.award_honour(
+        center=team.center, title="最美志愿者", volunteer=volunteer, awarded_on=timezone.localdate()
+    )
+    services.award_honour(
+        center=team.center, title="优秀团队", team=team, awarded_on=timezone.localdate() - timedelta(days=3)
+    )
+    page = signed_in(client, volunteer.user).get(reverse("volunteers:my_records")).content.decode()
+    assert "走访高龄老人" in page and "2.5" in page  # the hour record
+    earned = LedgerEntry.objects.get(account__volunteer=volunteer, hour_record__isnull=False)
+    assert f"+{earned.amount}" in page  # its points
+    assert "最美志愿者" in page and "优秀团队" in page and "银龄互助团" in page
+    assert certificate.number in page and certificate.get_absolute_url() in page
+    assert page.index("最美志愿者") < page.index("优秀团队")  # newest first
+
+
+def test_my_volunteering_pages_send_residents_to_register(db, client):
+    signed_in(client, UserFactory())
+    for name in ("volunteers:me", "volunteers:my_records"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("volunteers:register"))
+
+
+def test_my_volunteering_pages_need_sign_in(db, client):
+    for name in ("volunteers:me", "volunteers:my_records"):
+        assert "/accounts/login/" in client.get(reverse(name))["Location"]
 
 
 def test_my_page_invites_residents_to_volunteer(db, client):
@@ -234,7 +288,8 @@ def test_my_page_invites_residents_to_volunteer(db, client):
     assert reverse("volunteers:register") in page and "积分" in page
 
 
-def test_my_page_query_count_does_not_grow_with_redemptions_and_hours(db, client):
+@pytest.mark.parametrize("name", ["core:me", "volunteers:me", "volunteers:my_records"])
+def test_my_volunteering_query_counts_stay_within_budget_and_do_not_grow(db, client, name):
     team = TeamFactory()
     volunteer = make_volunteer(team=team, points=10_000)
     item = ShopItemFactory(point_price=1, stock=1000)
@@ -242,11 +297,22 @@ def test_my_page_query_count_does_not_grow_with_redemptions_and_hours(db, client
     client.get(reverse("core:me"))  # other apps' sections create rows on a first visit
 
     def add(n):
-        for _ in range(n):
-            verified_record(volunteer=volunteer, team=team, hours="1")
+        for i in range(n):
+            record = verified_record(volunteer=volunteer, team=team, hours="1")
             services.redeem_item(volunteer=volunteer, item=item, notify=False)
+            duty = DutyFactory(
+                team=team, center=team.center, starts_at=timezone.now() + timedelta(days=i + 1)
+            )
+            duty.ends_at = duty.starts_at + timedelta(hours=2)
+            duty.save()
+            services.sign_up_for_duty(volunteer=volunteer, duty=duty)
+            services.award_honour(
+                center=team.center, title=f"荣誉{i}", volunteer=volunteer, awarded_on=record.served_on
+            )
+            services.issue_certificate(volunteer=volunteer)
 
-    assert_flat_queries(client, reverse("core:me"), add, large=15)
+    assert_flat_queries(client, reverse(name), add, large=25)
+    assert count_data_queries(client, reverse(name))[0] <= 8
 
 
 def test_the_shop_shows_every_counter_with_prices_stock_and_balance(db, client):

@@ -125,6 +125,17 @@ ROWS = [
         get={"anonymous": LOGIN, "volunteer": OK, "*": REDIRECT},
         post={"anonymous": LOGIN, "volunteer": OK, "*": REDIRECT},
     ),
+    Row(
+        "volunteers:me",
+        kwargs=lambda w, s: {} if volunteer(w) else {},
+        get={"anonymous": LOGIN, "volunteer": OK, "*": REDIRECT},
+        note="my volunteering; residents without a volunteer profile go to the registration form",
+    ),
+    Row(
+        "volunteers:my_records",
+        kwargs=lambda w, s: {} if volunteer(w) else {},
+        get={"anonymous": LOGIN, "volunteer": OK, "*": REDIRECT},
+    ),
     Row("volunteers:certificate_create", get=POST_ONLY, post=VOLUNTEER_ACTION),
     Row(
         "volunteers:certificate_detail",
