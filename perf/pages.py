@@ -179,6 +179,36 @@ def _pk_of(attr: str, model_label: str):
     return essential
 
 
+def _kind(actor: str | None) -> str:
+    return "public" if actor is None else "signed-in"
+
+
+def _listing(
+    name: str, actor: str | None, url_name: str, selector: str, model_label: str, n: int = LIST_ROWS
+):
+    """A list page whose essential query is an app's selector (``app.selectors.function``)."""
+    return Page(
+        name,
+        actor,
+        _kind(actor),
+        lambda w: reverse(url_name),
+        _selector_ids(selector, n=n, user=actor),
+        needs=(model_label,),
+    )
+
+
+def _detail(name: str, actor: str | None, url_name: str, attr: str, model_label: str, arg: str = "pk"):
+    """A detail page of the world's sample ``w.<attr>`` (its ``arg`` in the URL), against its row."""
+    return Page(
+        name,
+        actor,
+        _kind(actor),
+        lambda w: reverse(url_name, args=[getattr(getattr(w, attr), arg)]),
+        _pk_of(attr, model_label),
+        needs=(model_label,),
+    )
+
+
 PAGES: list[Page] = [
     # ---------------------------------------------------------------- public: core, centers
     Page("home", None, "public", lambda w: reverse("core:home"), _home),
@@ -233,86 +263,52 @@ PAGES: list[Page] = [
         _pk_of("organization", "orgs.Organization"),
         needs=("orgs.Organization",),
     ),
-    Page(
+    _listing(
         "grant_list",
         None,
-        "public",
-        lambda w: reverse("orgs:grant_list"),
-        _selector_ids("orgs.selectors.list_public_grant_calls", n=100),
-        needs=("orgs.GrantCall",),
+        "orgs:grant_list",
+        "orgs.selectors.list_public_grant_calls",
+        "orgs.GrantCall",
+        n=100,
     ),
-    Page(
+    _listing(
         "volunteers_index",
         None,
-        "public",
-        lambda w: reverse("volunteers:index"),
-        _selector_ids("volunteers.selectors.list_teams", n=30),
-        needs=("volunteers.Team",),
+        "volunteers:index",
+        "volunteers.selectors.list_teams",
+        "volunteers.Team",
+        n=30,
     ),
-    Page(
-        "team_detail",
-        None,
-        "public",
-        lambda w: reverse("volunteers:team_detail", args=[w.team.pk]),
-        _pk_of("team", "volunteers.Team"),
-        needs=("volunteers.Team",),
+    _detail("team_detail", None, "volunteers:team_detail", "team", "volunteers.Team"),
+    _detail("duty_detail", None, "volunteers:duty_detail", "duty", "volunteers.Duty"),
+    _listing(
+        "shop_list", None, "volunteers:shop_list", "volunteers.selectors.list_shops", "volunteers.Shop", n=30
     ),
-    Page(
-        "duty_detail",
-        None,
-        "public",
-        lambda w: reverse("volunteers:duty_detail", args=[w.duty.pk]),
-        _pk_of("duty", "volunteers.Duty"),
-        needs=("volunteers.Duty",),
-    ),
-    Page(
-        "shop_list",
-        None,
-        "public",
-        lambda w: reverse("volunteers:shop_list"),
-        _selector_ids("volunteers.selectors.list_shops", n=30),
-        needs=("volunteers.Shop",),
-    ),
-    Page(
-        "shop_detail",
-        None,
-        "public",
-        lambda w: reverse("volunteers:shop_detail", args=[w.shop.pk]),
-        _pk_of("shop", "volunteers.Shop"),
-        needs=("volunteers.Shop",),
-    ),
-    Page(
+    _detail("shop_detail", None, "volunteers:shop_detail", "shop", "volunteers.Shop"),
+    _listing(
         "collection_sites",
         None,
-        "public",
-        lambda w: reverse("dispatch:site_list"),
-        _selector_ids("dispatch.selectors.list_public_sites", n=1000),
-        needs=("dispatch.CollectionSite",),
+        "dispatch:site_list",
+        "dispatch.selectors.list_public_sites",
+        "dispatch.CollectionSite",
+        n=1000,
     ),
-    Page(
+    _detail(
         "request_status",
         None,
-        "public",
-        lambda w: reverse("dispatch:status", args=[w.service_request.public_id]),
-        _pk_of("service_request", "dispatch.ServiceRequest"),
-        needs=("dispatch.ServiceRequest",),
+        "dispatch:status",
+        "service_request",
+        "dispatch.ServiceRequest",
+        arg="public_id",
     ),
-    Page(
+    _listing(
         "meeting_list",
         None,
-        "public",
-        lambda w: reverse("deliberation:list"),
-        _selector_ids("deliberation.selectors.list_public_meetings"),
-        needs=("deliberation.Meeting",),
+        "deliberation:list",
+        "deliberation.selectors.list_public_meetings",
+        "deliberation.Meeting",
     ),
-    Page(
-        "meeting_detail",
-        None,
-        "public",
-        lambda w: reverse("deliberation:detail", args=[w.meeting.pk]),
-        _pk_of("meeting", "deliberation.Meeting"),
-        needs=("deliberation.Meeting",),
-    ),
+    _detail("meeting_detail", None, "deliberation:detail", "meeting", "deliberation.Meeting"),
     # ---------------------------------------------------------------- signed in
     Page(
         "activity_list",
@@ -331,14 +327,7 @@ PAGES: list[Page] = [
         few_path=lambda w: w.empty_activity.get_absolute_url(),
     ),
     Page("me", "resident", "signed-in", lambda w: reverse("core:me"), _my_signups),
-    Page(
-        "me",
-        "volunteer",
-        "signed-in",
-        lambda w: reverse("core:me"),
-        _selector_ids("centers.selectors.list_my_signups", user="volunteer"),
-        needs=("volunteers.Volunteer",),
-    ),
+    _listing("me", "volunteer", "core:me", "centers.selectors.list_my_signups", "volunteers.Volunteer"),
     Page(
         "my_volunteering",
         "volunteer",
@@ -355,117 +344,73 @@ PAGES: list[Page] = [
         _my_hour_records,
         needs=("volunteers.Volunteer",),
     ),
-    Page(
-        "shop_detail",
-        "volunteer",
-        "signed-in",
-        lambda w: reverse("volunteers:shop_detail", args=[w.shop.pk]),
-        _pk_of("shop", "volunteers.Shop"),
-        needs=("volunteers.Shop",),
-    ),
-    Page(
+    _detail("shop_detail", "volunteer", "volunteers:shop_detail", "shop", "volunteers.Shop"),
+    _listing(
         "task_list",
         "volunteer",
-        "signed-in",
-        lambda w: reverse("dispatch:task_list"),
-        _selector_ids("dispatch.selectors.list_my_tasks", user="volunteer", n=50),
-        needs=("dispatch.Assignment",),
+        "dispatch:task_list",
+        "dispatch.selectors.list_my_tasks",
+        "dispatch.Assignment",
+        n=50,
     ),
-    Page(
+    _listing(
         "request_desk",
         "worker",
-        "signed-in",
-        lambda w: reverse("dispatch:desk"),
-        _selector_ids("dispatch.selectors.list_desk_requests", user="worker", n=30),
-        needs=("dispatch.ServiceRequest",),
+        "dispatch:desk",
+        "dispatch.selectors.list_desk_requests",
+        "dispatch.ServiceRequest",
+        n=30,
     ),
-    Page(
-        "request_desk_detail",
-        "worker",
-        "signed-in",
-        lambda w: reverse("dispatch:desk_detail", args=[w.service_request.pk]),
-        _pk_of("service_request", "dispatch.ServiceRequest"),
-        needs=("dispatch.ServiceRequest",),
+    _detail(
+        "request_desk_detail", "worker", "dispatch:desk_detail", "service_request", "dispatch.ServiceRequest"
     ),
-    Page(
+    _listing(
         "supplies",
         "worker",
-        "signed-in",
-        lambda w: reverse("dispatch:supply_list"),
-        _selector_ids("dispatch.selectors.list_supply_entries", user="worker", n=50),
-        needs=("dispatch.SupplyEntry",),
+        "dispatch:supply_list",
+        "dispatch.selectors.list_supply_entries",
+        "dispatch.SupplyEntry",
+        n=50,
     ),
-    Page(
+    _listing(
         "mobilisations",
         "worker",
-        "signed-in",
-        lambda w: reverse("dispatch:mobilisation_list"),
-        _selector_ids("dispatch.selectors.list_mobilisations", user="worker"),
-        needs=("dispatch.Mobilisation",),
+        "dispatch:mobilisation_list",
+        "dispatch.selectors.list_mobilisations",
+        "dispatch.Mobilisation",
     ),
-    Page(
-        "care_overview",
-        "worker",
-        "signed-in",
-        lambda w: reverse("care:overview"),
-        _selector_ids("care.selectors.visible_recipients", user="worker"),
-        needs=("care.Recipient",),
+    _listing(
+        "care_overview", "worker", "care:overview", "care.selectors.visible_recipients", "care.Recipient"
     ),
-    Page(
-        "care_timeline",
-        "worker",
-        "signed-in",
-        lambda w: reverse("care:timeline", args=[w.recipient.pk]),
-        _pk_of("recipient", "care.Recipient"),
-        needs=("care.Recipient",),
-    ),
-    Page(
+    _detail("care_timeline", "worker", "care:timeline", "recipient", "care.Recipient"),
+    _listing(
         "contracts",
         "worker",
-        "signed-in",
-        lambda w: reverse("orgs:contract_list"),
-        _selector_ids("orgs.selectors.list_contracts", user="worker", n=200),
-        needs=("orgs.ServiceContract",),
+        "orgs:contract_list",
+        "orgs.selectors.list_contracts",
+        "orgs.ServiceContract",
+        n=200,
     ),
-    Page(
+    _listing(
         "meetings_manage",
         "worker",
-        "signed-in",
-        lambda w: reverse("deliberation:manage_list"),
-        _selector_ids("deliberation.selectors.list_meetings_for", user="worker", n=100),
-        needs=("deliberation.Meeting",),
+        "deliberation:manage_list",
+        "deliberation.selectors.list_meetings_for",
+        "deliberation.Meeting",
+        n=100,
     ),
-    Page(
+    _listing(
         "mediation_cases",
         "worker",
-        "signed-in",
-        lambda w: reverse("deliberation:mediation_list"),
-        _selector_ids("deliberation.selectors.list_cases_for", user="worker", n=200),
-        needs=("deliberation.MediationCase",),
+        "deliberation:mediation_list",
+        "deliberation.selectors.list_cases_for",
+        "deliberation.MediationCase",
+        n=200,
     ),
-    Page(
-        "reports",
-        "street",
-        "signed-in",
-        lambda w: reverse("reports:index"),
-        _selector_ids("reports.selectors.list_reports", user="street"),
-        needs=("reports.Report",),
-    ),
-    Page(
-        "report_detail",
-        "street",
-        "signed-in",
-        lambda w: reverse("reports:detail", args=[w.report.pk]),
-        _pk_of("report", "reports.Report"),
-        needs=("reports.Report",),
-    ),
-    Page(
-        "report_dashboard",
-        "street",
-        "signed-in",
-        lambda w: reverse("reports:dashboard"),
-        _selector_ids("reports.selectors.list_reports", user="street"),
-        needs=("reports.Report",),
+    _listing("reports", "street", "reports:index", "reports.selectors.list_reports", "reports.Report"),
+    _detail("report_detail", "street", "reports:detail", "report", "reports.Report"),
+    _listing(
+        "report_dashboard", "street", "reports:dashboard", "reports.selectors.list_reports", "reports.Report"
     ),
     # ---------------------------------------------------------------- admin changelists
     _admin("centers.Activity", "worker"),
