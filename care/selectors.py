@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -35,11 +35,15 @@ def get_recipient(user, pk: int) -> Recipient:
 
 
 def with_consent_state(queryset: QuerySet[Recipient]) -> QuerySet[Recipient]:
-    active = Consent.objects.filter(recipient=OuterRef("pk"), withdrawn_on__isnull=True)
-    return queryset.annotate(
-        consent_any=Exists(active),
-        consent_sensitive=Exists(active.filter(scope=Consent.Scope.SENSITIVE)),
+    """``consent_scope`` on each row: the widest scope of a consent in force ("sensitive" sorts
+    after "care"), or None. One subquery a row, answered from the partial index of consents in
+    force; two EXISTS made PostgreSQL hash every consent of the district instead."""
+    widest = (
+        Consent.objects.filter(recipient=OuterRef("pk"), withdrawn_on__isnull=True)
+        .order_by("-scope")
+        .values("scope")[:1]
     )
+    return queryset.annotate(consent_scope=Subquery(widest))
 
 
 def social_workers_for(user) -> QuerySet[User]:
