@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -95,8 +95,18 @@ def recipient_timeline(recipient: Recipient) -> list[TimelineEntry]:
     from django.utils.translation import gettext as _
 
     items: list[TimelineEntry] = []
-    visits = recipient.visits.select_related("visited_by").prefetch_related("follow_ups")
-    for visit in visits:
+    # Visits and their follow-ups in one query: a row per follow-up (one for a visit without).
+    rows = (
+        recipient.visits.select_related("visited_by")
+        .annotate(follow_up=F("follow_ups__action"))
+        .order_by("-visited_on", "-id", "follow_ups__due_on", "follow_ups__id")
+    )
+    visits: dict[int, tuple[Visit, list[str]]] = {}
+    for row in rows:
+        visit, follow_ups = visits.setdefault(row.pk, (row, []))
+        if row.follow_up is not None:
+            follow_ups.append(row.follow_up)
+    for visit, follow_ups in visits.values():
         detail = " ".join(filter(None, [visit.observations, visit.needs_found]))
         items.append(
             TimelineEntry(
@@ -110,7 +120,7 @@ def recipient_timeline(recipient: Recipient) -> list[TimelineEntry]:
                 },
                 detail=detail,
                 url=reverse("admin:care_visit_change", args=[visit.pk]),
-                extra=[f.action for f in visit.follow_ups.all()],
+                extra=follow_ups,
             )
         )
     for referral in recipient.referrals.all():
