@@ -37,3 +37,42 @@ def test_residents_are_kept_out_of_the_admin(world, client):
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_the_sites_app_list_is_djangos_for_every_role_and_language(world, rf):
+    """The portal's site works the names and addresses out once per language; what each user
+    sees in the sidebar and on the index is exactly what Django's own site would list."""
+    from django.contrib import admin
+    from django.contrib.admin import AdminSite
+    from django.utils import translation
+
+    from core.admin_site import NeighborhoodAdminSite
+
+    site = admin.site._wrapped if hasattr(admin.site, "_wrapped") else admin.site
+    assert isinstance(site, NeighborhoodAdminSite)
+
+    def plain(app_list):
+        return [
+            {
+                **app,
+                "name": str(app["name"]),
+                "models": [{**m, "name": str(m["name"])} for m in app["models"]],
+            }
+            for app in app_list
+        ]
+
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            for role in ("worker", "manager", "street", "district", "admin", "resident"):
+                request = rf.get("/admin/")
+                request.user = world.user(role)
+                theirs = sorted(
+                    AdminSite._build_app_dict(site, request).values(), key=lambda a: a["name"].lower()
+                )
+                for app in theirs:
+                    app["models"].sort(key=lambda m: m["name"])
+                assert plain(site.get_app_list(request)) == plain(theirs)
+                assert plain(site.get_app_list(request, "care")) == [
+                    a for a in plain(theirs) if a["app_label"] == "care"
+                ]
+            assert theirs, "the superuser sees every app"
