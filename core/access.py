@@ -67,19 +67,28 @@ def governed_models() -> list[type[Model]]:
 
 
 # ------------------------------------------------------------------ who the user is
+class _Assignments(list):
+    """A user's role assignments, with the set of their roles (asked hundreds of times a page)."""
+
+    def __init__(self, items=()):
+        super().__init__(items)
+        self.roles = frozenset(a.role for a in self)
+
+
 def assignments(user) -> list[RoleAssignment]:
     """The user's role assignments, loaded once per user object."""
-    if not getattr(user, "is_authenticated", False):
-        return []
     cached = getattr(user, "_role_assignments", None)
-    if cached is None:
-        cached = list(RoleAssignment.objects.filter(user=user).select_related("center"))
-        user._role_assignments = cached
+    if cached is not None:
+        return cached
+    if not getattr(user, "is_authenticated", False):
+        return _Assignments()
+    cached = _Assignments(RoleAssignment.objects.filter(user=user).select_related("center"))
+    user._role_assignments = cached
     return cached
 
 
 def has_role(user, *roles: str) -> bool:
-    return any(a.role in roles for a in assignments(user))
+    return not assignments(user).roles.isdisjoint(roles)
 
 
 def is_district_wide(user) -> bool:

@@ -76,3 +76,24 @@ def test_the_sites_app_list_is_djangos_for_every_role_and_language(world, rf):
                     a for a in plain(theirs) if a["app_label"] == "care"
                 ]
             assert theirs, "the superuser sees every app"
+
+
+def test_the_sidebar_marks_the_page_being_shown_and_lists_only_what_the_user_may_open(world, client):
+    """The sidebar's markup is kept per list of apps and models; each page still marks its own."""
+    import re
+
+    def current(url):
+        page = client.get(url).content.decode()
+        sidebar = page[page.index('id="nav-sidebar"') :]
+        return re.findall(r'<tr class="model-(\w+) current-model">', sidebar), sidebar
+
+    client.force_login(world.user("worker"))
+    for _ in range(2):  # rendered, then kept
+        assert current(reverse("admin:centers_activity_changelist"))[0] == ["activity"]
+        assert current(reverse("admin:core_center_changelist"))[0] == ["center"]
+        marked, sidebar = current(reverse("admin:core_center_change", args=[world.center_a.pk]))
+        assert marked == ["center"]
+        assert reverse("admin:core_user_changelist") not in sidebar
+    client.force_login(world.user("district"))
+    marked, sidebar = current(reverse("admin:core_user_changelist"))
+    assert marked == ["user"] and reverse("admin:core_user_changelist") in sidebar
