@@ -32,7 +32,7 @@ def export_recipients(*, actor: User, reason: str, context: AuditContext) -> tup
             _("last visited on"): r.last_visited_on,
             _("next visit due"): r.next_visit_due,
             _("social worker"): str(r.social_worker) if r.social_worker else "",
-            _("consent"): yes if r.consent_any else no,
+            _("consent"): yes if r.consent_scope else no,
             _("status"): r.get_status_display(),
         }
         for r in recipients

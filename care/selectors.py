@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -35,11 +35,15 @@ def get_recipient(user, pk: int) -> Recipient:
 
 
 def with_consent_state(queryset: QuerySet[Recipient]) -> QuerySet[Recipient]:
-    active = Consent.objects.filter(recipient=OuterRef("pk"), withdrawn_on__isnull=True)
-    return queryset.annotate(
-        consent_any=Exists(active),
-        consent_sensitive=Exists(active.filter(scope=Consent.Scope.SENSITIVE)),
+    """``consent_scope`` on each row: the widest scope of a consent in force ("sensitive" sorts
+    after "care"), or None. One subquery a row, answered from the partial index of consents in
+    force; two EXISTS made PostgreSQL hash every consent of the district instead."""
+    widest = (
+        Consent.objects.filter(recipient=OuterRef("pk"), withdrawn_on__isnull=True)
+        .order_by("-scope")
+        .values("scope")[:1]
     )
+    return queryset.annotate(consent_scope=Subquery(widest))
 
 
 def social_workers_for(user) -> QuerySet[User]:
@@ -91,8 +95,18 @@ def recipient_timeline(recipient: Recipient) -> list[TimelineEntry]:
     from django.utils.translation import gettext as _
 
     items: list[TimelineEntry] = []
-    visits = recipient.visits.select_related("visited_by").prefetch_related("follow_ups")
-    for visit in visits:
+    # Visits and their follow-ups in one query: a row per follow-up (one for a visit without).
+    rows = (
+        recipient.visits.select_related("visited_by")
+        .annotate(follow_up=F("follow_ups__action"))
+        .order_by("-visited_on", "-id", "follow_ups__due_on", "follow_ups__id")
+    )
+    visits: dict[int, tuple[Visit, list[str]]] = {}
+    for row in rows:
+        visit, follow_ups = visits.setdefault(row.pk, (row, []))
+        if row.follow_up is not None:
+            follow_ups.append(row.follow_up)
+    for visit, follow_ups in visits.values():
         detail = " ".join(filter(None, [visit.observations, visit.needs_found]))
         items.append(
             TimelineEntry(
@@ -106,7 +120,7 @@ def recipient_timeline(recipient: Recipient) -> list[TimelineEntry]:
                 },
                 detail=detail,
                 url=reverse("admin:care_visit_change", args=[visit.pk]),
-                extra=[f.action for f in visit.follow_ups.all()],
+                extra=follow_ups,
             )
         )
     for referral in recipient.referrals.all():

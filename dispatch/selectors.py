@@ -96,10 +96,10 @@ def list_desk_requests(*, user: User) -> QuerySet[ServiceRequest]:
 
 
 def get_desk_request(*, user: User, pk: int, action: str = "view") -> ServiceRequest | None:
+    """The request with its feedback, history and every assignment (the active ones among them)."""
     qs = ServiceRequest.objects.select_related(
-        "center__street", "community", "collection_site", "requester", "recorded_by"
+        "center__street", "community", "collection_site", "requester", "recorded_by", "feedback"
     ).prefetch_related(
-        _active_assignments(),
         Prefetch("history", queryset=StatusChange.objects.select_related("by")),
         Prefetch(
             "assignments",
@@ -107,7 +107,10 @@ def get_desk_request(*, user: User, pk: int, action: str = "view") -> ServiceReq
             to_attr="all_assignments",
         ),
     )
-    return access.scope(user, qs, action).filter(pk=pk).first()
+    request = access.scope(user, qs, action).filter(pk=pk).first()
+    if request is not None:
+        request.active_assignments = [a for a in request.all_assignments if a.response in Assignment.ACTIVE]
+    return request
 
 
 def get_request_by_public_id(*, public_id) -> ServiceRequest | None:

@@ -54,7 +54,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # ---------------------------------------------------------------- applications
 INSTALLED_APPS = [
     "core",  # before django.contrib.admin so its templates override the admin's
-    "django.contrib.admin",
+    "core.admin_site.AdminConfig",  # django.contrib.admin, with the portal's admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

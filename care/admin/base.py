@@ -117,6 +117,16 @@ class CareAdmin(ScopedAdmin):
             )
         return response
 
+    def get_list_display(self, request):
+        columns = list(super().get_list_display(request))
+        if (
+            "center_name" in columns
+            and not access.is_district_wide(request.user)
+            and len(access.center_ids(request.user)) < 2
+        ):
+            columns.remove("center_name")  # one center: the column would repeat its name on every row
+        return columns
+
     def get_actions(self, request):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)  # deletions go one by one, through the services

@@ -225,9 +225,10 @@ class RecipientAdmin(CareAdmin):
 
     @admin.display(description=_("consent"))
     def consent_display(self, obj):
-        if getattr(obj, "consent_sensitive", False):
+        scope = getattr(obj, "consent_scope", None)
+        if scope == Consent.Scope.SENSITIVE:
             return _("incl. sensitive")
-        if getattr(obj, "consent_any", False):
+        if scope:
             return _("care services")
         return _("none")
 

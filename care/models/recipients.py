@@ -277,6 +277,14 @@ class Consent(models.Model):
         verbose_name = _("consent record")
         verbose_name_plural = _("consent records")
         ordering = ["-given_on", "-id"]
+        indexes = [
+            # "Has a consent in force (of this scope)?", asked for every row of the recipient lists.
+            models.Index(
+                fields=["recipient", "scope"],
+                condition=Q(withdrawn_on__isnull=True),
+                name="care_consent_active",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(given_by="self") | ~Q(guardian_name=""),

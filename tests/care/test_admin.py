@@ -372,3 +372,22 @@ def test_the_referrals_changelist_is_flat_too(world, client):
             ReferralFactory(recipient=recipient)
 
     assert_flat_queries(client, reverse("admin:care_referral_changelist"), add_rows)
+
+
+def test_the_center_column_shows_only_for_staff_of_more_than_one_center(world, client):
+    from core.models import Role
+    from core.services import grant_role
+
+    from .factories import VisitFactory
+
+    worker = world.user("worker")
+    VisitFactory(recipient=sensitive_recipient(world.center_a, worker))
+    client.force_login(worker)
+    url = reverse("admin:care_visit_changelist")
+    assert "field-center_name" not in client.get(url).content.decode()  # one center: no column
+    grant_role(user=worker, role=Role.SOCIAL_WORKER, center=world.center_b)
+    VisitFactory(recipient=sensitive_recipient(world.center_b, worker))
+    client.force_login(worker)
+    page = client.get(url).content.decode()
+    assert "field-center_name" in page
+    assert world.center_a.name in page and world.center_b.name in page

@@ -105,4 +105,4 @@ def test_consent_state_is_annotated_for_lists(world):
     ConsentFactory(recipient=with_sensitive)
     without = RecipientFactory(center=world.center_a)
     rows = {r.pk: r for r in selectors.with_consent_state(selectors.visible_recipients(world.user("worker")))}
-    assert rows[with_sensitive.pk].consent_sensitive and not rows[without.pk].consent_any
+    assert rows[with_sensitive.pk].consent_scope == "sensitive" and rows[without.pk].consent_scope is None

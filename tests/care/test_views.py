@@ -184,3 +184,43 @@ def test_the_canary_in_sensitive_fields_never_reaches_anyone_without_need_to_kno
     # and the ones who need to know do see it
     client.force_login(worker)
     assert CANARY in client.get(reverse("admin:care_recipient_change", args=[recipient.pk])).content.decode()
+
+
+def _counted(captured) -> int:
+    """Queries as the benchmark counts them: transaction control left out."""
+    control = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
+    return sum(1 for q in captured if not q["sql"].lstrip().upper().startswith(control))
+
+
+def test_the_timeline_reads_visits_with_their_follow_ups_in_one_query_however_many(world, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from care.models import FollowUp
+
+    from .factories import ConsentFactory, ReferralFactory
+
+    worker = world.user("worker")
+    recipient = sensitive_recipient(world.center_a, worker, name="严爷爷")
+    client.force_login(worker)
+
+    def add(n: int) -> None:
+        for i in range(n):
+            visit = VisitFactory(recipient=recipient, visited_on=TODAY() - dt.timedelta(days=i + 1))
+            FollowUp.objects.create(visit=visit, action=f"送药第{visit.pk}次", due_on=TODAY())
+            FollowUp.objects.create(visit=visit, action=f"回访第{visit.pk}次", due_on=TODAY())
+            ReferralFactory(recipient=recipient)
+            ConsentFactory(recipient=recipient)
+
+    url = reverse("care:timeline", args=[recipient.pk])
+    counts = []
+    for n in (1, 20):
+        add(n)
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get(url)
+        counts.append(_counted(ctx.captured_queries))
+    assert counts[0] == counts[1] <= 8, counts
+    text = page.content.decode()
+    for follow_up in FollowUp.objects.filter(visit__recipient=recipient):
+        assert follow_up.action in text
+    assert text.count("送药第") == 21 and text.count("回访第") == 21

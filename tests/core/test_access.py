@@ -62,3 +62,23 @@ def test_a_role_needs_the_scope_it_works_in(db):
         grant_role(user=UserFactory(), role=Role.SOCIAL_WORKER)  # no center
     with pytest.raises(ValidationError):
         grant_role(user=UserFactory(), role=Role.STREET_STAFF, center=CenterFactory())  # wrong scope
+
+
+def test_a_scope_of_several_branches_is_their_union_read_on_the_models_own_columns(world):
+    """Center branch (through two foreign keys) OR owner branch: each is put on the ledger's own
+    account column as a fixed list of ids, never an OR across joins (a sequential scan)."""
+    from django.db import connection
+
+    from tests.volunteers.factories import make_volunteer
+    from volunteers.models import LedgerEntry
+
+    worker = world.user("worker")
+    in_my_center = make_volunteer(center=world.center_a, points=10)
+    myself_elsewhere = make_volunteer(user=worker, center=world.center_b, points=20)
+    make_volunteer(center=world.center_b, points=30)  # neither mine nor in my center
+
+    visible = access.scope(worker, LedgerEntry.objects.all())
+    assert {entry.account.volunteer for entry in visible} == {in_my_center, myself_elsewhere}
+    if connection.vendor == "postgresql":
+        sql = str(visible.query)
+        assert "UNION" not in sql and sql.count("= ANY(ARRAY(") == 4

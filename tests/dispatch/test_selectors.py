@@ -152,3 +152,26 @@ def test_client_ip_trusts_only_the_configured_proxies(settings, proxies, header,
     settings.TRUSTED_PROXY_COUNT = proxies
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=header)
     assert client_ip(request) == expected
+
+
+def test_my_tasks_are_those_given_to_me_and_to_the_teams_i_lead_and_no_other(world):
+    """The tasks are found on the assignment's own columns (a volunteer id, the ids of the teams
+    the user leads), so PostgreSQL reads them through the indexes, never the whole table."""
+    from django.db import connection
+
+    user = world.user("volunteer")
+    mine = VolunteerFactory(user=user, center=world.center_a)
+    led = TeamFactory(center=world.center_a, leader=user)
+    other_volunteer, other_team = VolunteerFactory(center=world.center_a), TeamFactory(center=world.center_a)
+    worker = world.user("worker")
+    to_me = services.assign_request(request=make_request(world.center_a), by=worker, volunteer=mine)
+    to_my_team = services.assign_request(request=make_request(world.center_a), by=worker, team=led)
+    services.assign_request(request=make_request(world.center_a), by=worker, volunteer=other_volunteer)
+    services.assign_request(request=make_request(world.center_a), by=worker, team=other_team)
+
+    tasks = selectors.list_my_tasks(user=user)
+    assert set(tasks) == {to_me, to_my_team}
+    assert set(selectors.list_my_tasks(user=UserFactory())) == set()
+    if connection.vendor == "postgresql":
+        sql = str(tasks.query)
+        assert "UNION" not in sql and sql.count("= ANY(ARRAY(") == 2

@@ -432,3 +432,40 @@ def test_street_staff_see_the_requests_of_every_center_in_their_street(db, clien
     client.force_login(world.user("street"))
     assert request.display_number in client.get(reverse("dispatch:desk")).content.decode()
     grant_role(user=UserFactory(), role=Role.SOCIAL_WORKER, center=sibling)
+
+
+def test_desk_detail_stays_within_eight_queries_however_many_assignments(db, client, world):
+    """Feedback in the request's own query; the active assignment taken from all of them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dispatch import services
+
+    request = make_request(world.center_a, description="水管漏水")
+    worker = world.user("worker")
+    client.force_login(worker)
+    url = reverse("dispatch:desk_detail", args=[request.pk])
+    control = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
+
+    def reassign(n):
+        for _ in range(n):
+            assignment = services.assign_request(
+                request=request, by=worker, volunteer=VolunteerFactory(center=world.center_a)
+            )
+            services.answer_assignment(assignment=assignment, accept=False, by=worker, note="没空")
+
+    counts = []
+    for n in (1, 12):
+        reassign(n)
+        active = services.assign_request(
+            request=request, by=worker, volunteer=VolunteerFactory(center=world.center_a)
+        )
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get(url)
+        counts.append(
+            sum(1 for q in ctx.captured_queries if not q["sql"].lstrip().upper().startswith(control))
+        )
+        assert page.context["active"] == active
+        assert len(page.context["assignments"]) == Assignment.objects.filter(request=request).count()
+        services.answer_assignment(assignment=active, accept=False, by=worker, note="")
+    assert counts[0] == counts[1] <= 8, counts
