@@ -159,5 +159,6 @@ def explain_lists(context) -> None:
         f"sequential scans of tables over {BIG_TABLE:,} rows in list queries",
         len(findings) + len(full_scans),
         0,
+        budget=True,
         timing=True,
     )

@@ -144,12 +144,13 @@ def measure_pages(
             run.target(
                 f"page {row['page']} time vs minimal view", row["ratio"], row["ratio_limit"], "x", timing=True
             )
-        run.target(f"page {row['page']} queries", row["queries"], MAX_QUERIES)
+        run.target(f"page {row['page']} queries", row["queries"], MAX_QUERIES, budget=True)
         if row["few_queries"] is not None:
             run.target(
                 f"page {row['page']} queries flat in rows ({row['few_queries']} with few rows)",
                 row["queries"] - row["few_queries"],
                 0,
                 " more",
+                budget=True,
             )
     return rows

@@ -34,6 +34,9 @@ class Target:
     # Set for the district (--scale 1): speed, ratios and plans. The others (answers, query
     # counts, errors, consistency) hold at every scale.
     timing: bool = False
+    # A budget (query counts, plans, rows fetched) rather than a promise of correctness (answers,
+    # errors, data, balances): a run that misses only budgets and timings still worked.
+    budget: bool = False
 
     @property
     def met(self) -> bool:
@@ -69,9 +72,19 @@ class Run:
     notes: list[str] = field(default_factory=list)
 
     def target(
-        self, name: str, value, limit: float, unit: str = "", *, at_least: bool = False, timing: bool = False
+        self,
+        name: str,
+        value,
+        limit: float,
+        unit: str = "",
+        *,
+        at_least: bool = False,
+        timing: bool = False,
+        budget: bool = False,
     ) -> Target:
-        item = Target(name=name, value=value, limit=limit, unit=unit, at_least=at_least, timing=timing)
+        item = Target(
+            name=name, value=value, limit=limit, unit=unit, at_least=at_least, timing=timing, budget=budget
+        )
         self.targets.append(item)
         return item
 
@@ -82,6 +95,10 @@ class Run:
     def unmet(self, *, smoke: bool = False) -> list[Target]:
         """Targets not met; a smoke run (small scale) holds only those that hold at every scale."""
         return [t for t in self.targets if not t.met and not (smoke and t.timing)]
+
+    def broken(self, *, smoke: bool = False) -> list[Target]:
+        """Unmet targets that say the run itself went wrong (not a budget or a speed missed)."""
+        return [t for t in self.unmet(smoke=smoke) if not (t.timing or t.budget)]
 
     def as_dict(self) -> dict:
         return {

@@ -143,3 +143,12 @@ def test_world_picks_a_busy_center_and_real_actors(tiny_district):
     assert world.user("worker").roles.filter(center=world.center).exists()
     assert world.user("superuser").is_superuser
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+def test_a_run_that_misses_only_budgets_worked_but_an_error_answer_means_it_went_wrong():
+    run = Run()
+    run.target("page x queries", 12, 8, budget=True)
+    run.target("page x time vs minimal view", 9.0, 8.0, "x", timing=True)
+    assert len(run.unmet()) == 2 and run.broken() == []
+    wrong = run.target("page x answers other than 200", 3, 0)
+    assert run.broken() == [wrong] and run.broken(smoke=True) == [wrong]
