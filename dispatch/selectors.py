@@ -154,13 +154,18 @@ def may_rate_online(*, user: User, request: ServiceRequest) -> bool:
 
 # ------------------------------------------------------------------ suggestions
 def _covering_first(qs, *, request: ServiceRequest, nearby: Q, limit: int = 5) -> list:
-    covering = (
-        list(qs.filter(communities=request.community_id).order_by("name")[:limit])
-        if request.community_id
-        else []
+    """Rows whose coverage includes the request's community first, then the ``nearby`` ones; one query."""
+    if not request.community_id:
+        return list(qs.filter(nearby).order_by("name")[:limit])
+    link = qs.model.communities
+    covers = Exists(
+        link.through.objects.filter(
+            **{f"{link.field.m2m_field_name()}_id": OuterRef("pk"), "community_id": request.community_id}
+        )
     )
-    rest = qs.filter(nearby).exclude(pk__in=[row.pk for row in covering]).order_by("name")
-    return covering + list(rest[: max(limit - len(covering), 0)])
+    return list(
+        qs.annotate(covers=covers).filter(Q(covers=True) | nearby).order_by("-covers", "name")[:limit]
+    )
 
 
 def suggest_sites(*, request: ServiceRequest) -> list[CollectionSite]:
@@ -289,10 +294,25 @@ class VolunteerMatch:
         return " · ".join(str(p) for p in parts)
 
 
-def suggest_volunteers(*, request: ServiceRequest, limit: int = 5) -> list[VolunteerMatch]:
+def suggest_assignees(*, request: ServiceRequest) -> dict[str, list]:
+    """Everything the desk suggests for a new request (volunteers, teams, sites, vehicles), with the
+    skills that fit its category looked up once."""
+    skills = list(skills_for_category(request.category).values_list("pk", flat=True))
+    return {
+        "suggested_volunteers": suggest_volunteers(request=request, skills=skills),
+        "suggested_teams": suggest_teams(request=request, skills=skills),
+        "suggested_sites": suggest_sites(request=request),
+        "suggested_vehicles": suggest_vehicles(request=request),
+    }
+
+
+def suggest_volunteers(
+    *, request: ServiceRequest, limit: int = 5, skills: list[int] | None = None
+) -> list[VolunteerMatch]:
     """Active volunteers near the request, ranked by community (2), skill (2), availability now
     (1) and home center (1), then by fewest open tasks. One query plus one for their skills."""
-    skills = list(skills_for_category(request.category).values_list("pk", flat=True))
+    if skills is None:
+        skills = list(skills_for_category(request.category).values_list("pk", flat=True))
     slot = availability_now()
     through_c = Volunteer.communities.through
     through_s = Volunteer.skills.through
@@ -339,9 +359,10 @@ def suggest_volunteers(*, request: ServiceRequest, limit: int = 5) -> list[Volun
     ]
 
 
-def suggest_teams(*, request: ServiceRequest, limit: int = 3) -> list[Team]:
+def suggest_teams(*, request: ServiceRequest, limit: int = 3, skills: list[int] | None = None) -> list[Team]:
     """Teams of the request's center first, then of its street, those with fitting skills first."""
-    skills = list(skills_for_category(request.category).values_list("pk", flat=True))
+    if skills is None:
+        skills = list(skills_for_category(request.category).values_list("pk", flat=True))
     skilled = Exists(
         Membership.objects.filter(
             team_id=OuterRef("pk"), status=Membership.Status.APPROVED, volunteer__skills__in=skills

@@ -63,10 +63,7 @@ def _render_desk(request: HttpRequest, service_request, status: int = 200, **for
         "feedback_form": forms.get("feedback_form") or StaffFeedbackForm(),
     }
     if can_change and service_request.status == Status.NEW:
-        context["suggested_volunteers"] = selectors.suggest_volunteers(request=service_request)
-        context["suggested_teams"] = selectors.suggest_teams(request=service_request)
-        context["suggested_sites"] = selectors.suggest_sites(request=service_request)
-        context["suggested_vehicles"] = selectors.suggest_vehicles(request=service_request)
+        context.update(selectors.suggest_assignees(request=service_request))
     return render(request, "dispatch/request_desk.html", context, status=status)
 
 

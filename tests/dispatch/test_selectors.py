@@ -175,3 +175,19 @@ def test_my_tasks_are_those_given_to_me_and_to_the_teams_i_lead_and_no_other(wor
     if connection.vendor == "postgresql":
         sql = str(tasks.query)
         assert "UNION" not in sql and sql.count("= ANY(ARRAY(") == 2
+
+
+def test_the_desk_suggestions_come_in_one_query_a_kind_however_many_sites_and_vehicles_there_are(
+    db, django_assert_max_num_queries
+):
+    center = CenterFactory()
+    for n in range(6):
+        CollectionSiteFactory(center=center, name=f"近{n}站", communities=[])
+        CollectionSiteFactory(center=CenterFactory(), name=f"覆{n}站", communities=[center.community])
+        ServiceVehicleFactory(center=center)
+    request = make_request(center, category="mediation")
+    # skills, volunteers (and their matching skills), teams, sites, vehicles
+    with django_assert_max_num_queries(6):
+        found = selectors.suggest_assignees(request=request)
+    assert [s.name for s in found["suggested_sites"]] == [f"覆{n}站" for n in range(5)]
+    assert len(found["suggested_vehicles"]) == 5
