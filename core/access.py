@@ -205,6 +205,8 @@ def _on_own_columns(model: type[Model], branch: Q) -> Q | None:
     if branch.negated or len(branch.children) != 1 or not isinstance(branch.children[0], tuple):
         return None
     path, value = branch.children[0]
+    if value is None or path.endswith(f"{LOOKUP_SEP}isnull"):
+        return None  # "a__b is null" also holds where a_id is null, which an id list would drop
     condition = _path_on_own_columns(model, path.split(LOOKUP_SEP), value)
     return None if condition is None else Q(condition)
 

@@ -42,6 +42,19 @@ class NeighborhoodAdminSite(admin.AdminSite):
         self._entries: dict[tuple, list[_Entry]] = {}
         self._sidebars: dict[tuple, str] = {}
 
+    def register(self, model_or_iterable, admin_class=None, **options):
+        super().register(model_or_iterable, admin_class, **options)
+        self._forget()
+
+    def unregister(self, model_or_iterable):
+        super().unregister(model_or_iterable)
+        self._forget()
+
+    def _forget(self) -> None:
+        """A model (re)registered: the entries hold its ModelAdmin, so they are worked out again."""
+        self._entries.clear()
+        self._sidebars.clear()
+
     def each_context(self, request):
         context = super().each_context(request)
         app_list = context["available_apps"]

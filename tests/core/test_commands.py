@@ -1,6 +1,8 @@
 from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from core.models import Center, RoleAssignment, User
@@ -66,6 +68,8 @@ def test_seed_district_on_postgresql_runs_apps_side_by_side_and_puts_every_check
         assert cursor.fetchone() == before
     for label in ("core", "centers", "orgs", "volunteers", "dispatch", "care", "deliberation"):
         assert f"({label}: " in out.getvalue()
+    assert "saved to" in out.getvalue()
+    assert not list(Path(settings.DATA_DIR).glob("seed-district-*.sql"))  # put back, so not kept
     from centers.models import Signup
     from dispatch.models import ServiceRequest, StatusChange
     from volunteers.models import HourRecord
@@ -77,3 +81,10 @@ def test_seed_district_on_postgresql_runs_apps_side_by_side_and_puts_every_check
     # Rows written with COPY still carry what the model's defaults and auto_now would give them.
     assert requests.filter(updated_at__isnull=False).values("public_id").distinct().count() == 300
     assert StatusChange.objects.filter(request__in=requests).count() >= 300
+
+
+def test_seed_district_refuses_a_production_database_unless_it_is_a_benchmark_one(db, settings):
+    settings.IS_PRODUCTION = True
+    with pytest.raises(CommandError, match="bench"):
+        call_command("seed_district", scale=0.01, stdout=StringIO())
+    assert not User.objects.filter(real_name__startswith="居民").exists()

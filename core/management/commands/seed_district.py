@@ -6,10 +6,12 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from importlib import import_module
+from pathlib import Path
 
 from django.apps import apps
-from django.core.management.base import BaseCommand, OutputWrapper
-from django.db import connection, connections, transaction
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
+from django.db import DatabaseError, connection, connections, transaction
 from django.utils.module_loading import module_has_submodule
 
 # Secondary indexes: neither unique nor backing a constraint, so the data stays checked without them.
@@ -58,6 +60,17 @@ def bulk_load(stdout) -> Iterator[None]:
         indexes = cursor.fetchall()
         cursor.execute(FOREIGN_KEYS)
         keys = cursor.fetchall()
+        # Written down first: if the process dies mid-load, `psql -f` of this file puts them back.
+        saved = _saved_definitions_path()
+        saved.parent.mkdir(parents=True, exist_ok=True)
+        saved.write_text(
+            "".join(f"{definition};\n" for _table, _name, definition in indexes)
+            + "".join(
+                f"ALTER TABLE {_quote(table)} ADD CONSTRAINT {_quote(name)} {definition};\n"
+                for table, name, definition in keys
+            )
+        )
+        stdout.write(f"  (foreign keys and secondary indexes dropped for the load; saved to {saved})")
         for table, name, _definition in keys:
             cursor.execute(f"ALTER TABLE {_quote(table)} DROP CONSTRAINT {_quote(name)}")
         for _table, name, _definition in indexes:
@@ -83,30 +96,46 @@ def bulk_load(stdout) -> Iterator[None]:
             size = dict(cursor.fetchall())
         # Largest tables first, one table per task: no two tasks lock the same table.
         tasks = sorted(work.items(), key=lambda item: -size.get(item[0], 0))
-        _run_side_by_side([_statements(statements) for _table, statements in tasks])
+        failed = _run_side_by_side([_statements(statements) for _table, statements in tasks])
+        if failed:
+            raise CommandError(
+                f"{len(failed)} statements failed after the load (definitions in {saved}): "
+                + "; ".join(f"{sql[:120]}: {error}" for sql, error in failed[:5])
+            )
+        saved.unlink(missing_ok=True)
         stdout.write(
             f"  ({len(indexes)} secondary indexes built and {len(keys)} foreign keys checked: "
             f"{time.monotonic() - started:.1f} s)"
         )
 
 
-def _statements(statements: list[str]) -> Callable[[], None]:
-    def run() -> None:
+def _saved_definitions_path() -> Path:
+    return Path(settings.DATA_DIR) / f"seed-district-{connection.settings_dict['NAME']}.sql"
+
+
+def _statements(statements: list[str]) -> Callable[[], list[tuple[str, str]]]:
+    """One table's indexes and checks, each on its own: a failure is reported, the rest still run."""
+
+    def run() -> list[tuple[str, str]]:
+        failed = []
         try:
             with connection.cursor() as cursor:
                 cursor.execute("SET maintenance_work_mem = '256MB'")
                 for sql in statements:
-                    cursor.execute(sql)
+                    try:
+                        cursor.execute(sql)
+                    except DatabaseError as error:
+                        failed.append((sql, str(error).strip()))
         finally:
             connection.close()  # this thread's own connection
+        return failed
 
     return run
 
 
-def _run_side_by_side(tasks: list[Callable[[], None]]) -> None:
+def _run_side_by_side(tasks: list[Callable[[], list]]) -> list:
     with ThreadPoolExecutor(max_workers=LANES) as pool:
-        for future in [pool.submit(task) for task in tasks]:
-            future.result()
+        return [item for future in [pool.submit(task) for task in tasks] for item in future.result()]
 
 
 def _seed_app(label: str, scale: float, seed: int) -> tuple[str, float, str]:
@@ -137,6 +166,13 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026)
 
     def handle(self, *args, scale: float, seed: int, **options):
+        name = str(connection.settings_dict["NAME"])
+        if settings.IS_PRODUCTION and "bench" not in name:
+            # Fifty thousand made-up residents, and every check of the schema off during the load.
+            raise CommandError(
+                f"seed_district fills a benchmark database; refusing to touch {name!r} in production"
+                " (a database whose name contains 'bench' is allowed)"
+            )
         started = time.monotonic()
         labels = [c.label for c in apps.get_app_configs() if module_has_submodule(c.module, "seed")]
         first = [label for label in labels if label in FIRST]
