@@ -10,6 +10,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connection, transaction
 
 EXCLUDE = [
     "contenttypes",
@@ -55,7 +56,13 @@ class Command(BaseCommand):
         folder = Path(output)
         folder.mkdir(parents=True, exist_ok=True)
         buffer = StringIO()
-        call_command("dumpdata", exclude=EXCLUDE, indent=None, stdout=buffer)
+        # One snapshot for the rows and their fingerprint, while the portal and its worker go on writing.
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            call_command("dumpdata", exclude=EXCLUDE, indent=None, stdout=buffer)
+            tables = table_fingerprint()
         data = buffer.getvalue().encode()
         (folder / "data.json").write_bytes(data)
         folders = media_folders()
@@ -64,7 +71,7 @@ class Command(BaseCommand):
                 if path.exists():
                     tar.add(path, arcname=arcname)
         manifest = {
-            "tables": table_fingerprint(),
+            "tables": tables,
             "data_sha256": hashlib.sha256(data).hexdigest(),
             "media_files": sum(
                 1 for path in folders.values() if path.exists() for p in path.rglob("*") if p.is_file()

@@ -33,6 +33,12 @@ class Command(BaseCommand):
             call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
             call_command("loaddata", str(folder / "data.json"), verbosity=0)
             self._reset_sequences()
+            # Compared inside the transaction: what was restored, not what a running worker wrote since;
+            # a difference rolls the whole restore back and leaves the data as it was.
+            after = table_fingerprint()
+            differ = [label for label, fp in manifest["tables"].items() if after.get(label) != fp]
+            if differ:
+                raise CommandError("Restore differs from the backup in: " + ", ".join(differ))
         folders = media_folders()
         staging = folders["media"].parent / ".restore-media"
         with tarfile.open(folder / "media.tar.gz", "r:gz") as tar:
@@ -43,10 +49,6 @@ class Command(BaseCommand):
             if (staging / arcname).exists():
                 (staging / arcname).rename(path)
         shutil.rmtree(staging, ignore_errors=True)
-        after = table_fingerprint()
-        differ = [label for label, fp in manifest["tables"].items() if after.get(label) != fp]
-        if differ:
-            raise CommandError("Restore differs from the backup in: " + ", ".join(differ))
         rows = sum(t["rows"] for t in after.values())
         self.stdout.write(
             f"restored from {folder}: identical row counts and checksums in {len(after)} tables "
