@@ -37,6 +37,11 @@ def _add_errors(form, error: ValidationError, default_field: str | None = None) 
         form.add_error(default_field, error)
 
 
+def _to_registration(request: HttpRequest) -> HttpResponse:
+    """The registration form, coming back to this page once registered."""
+    return redirect(f"{reverse('volunteers:register')}?next={request.path}")
+
+
 def volunteer_required(view):
     """Signed in and registered as a volunteer; otherwise off to the registration form."""
 
@@ -46,7 +51,7 @@ def volunteer_required(view):
         volunteer = selectors.get_volunteer(request.user)
         if volunteer is None or not volunteer.is_active:
             messages.info(request, _("Register as a volunteer first; it takes a minute."))
-            return redirect(f"{reverse('volunteers:register')}?next={request.path}")
+            return _to_registration(request)
         request.volunteer = volunteer
         return view(request, *args, **kwargs)
 
@@ -234,7 +239,7 @@ def my_volunteering(request: HttpRequest) -> HttpResponse:
     """My volunteering: hours, points, redemptions with their pickup codes, duties and teams."""
     volunteer = selectors.get_volunteer_with_summary(request.user)
     if volunteer is None:
-        return redirect(f"{reverse('volunteers:register')}?next={request.path}")
+        return _to_registration(request)
     return render(
         request,
         "volunteers/my_volunteering.html",
@@ -254,7 +259,7 @@ def my_records(request: HttpRequest) -> HttpResponse:
     """My latest service hours, points entries, honours and certificates."""
     volunteer = selectors.get_volunteer(request.user)
     if volunteer is None:
-        return redirect(f"{reverse('volunteers:register')}?next={request.path}")
+        return _to_registration(request)
     return render(
         request,
         "volunteers/my_records.html",
