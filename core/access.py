@@ -73,6 +73,8 @@ class _Assignments(list):
     def __init__(self, items=()):
         super().__init__(items)
         self.roles = frozenset(a.role for a in self)
+        # can(user, action, Model), answered once per user object: an admin page asks it ~200 times.
+        self.model_answers: dict[tuple, bool] = {}
 
 
 def assignments(user) -> list[RoleAssignment]:
@@ -239,18 +241,28 @@ def _is_field(model: type[Model], name: str) -> bool:
     return True
 
 
+def _can_model(roles: frozenset, action: str, model: type, is_active: bool, is_superuser: bool) -> bool:
+    rule = rule_for(model)
+    if rule is None or not is_active:
+        return False
+    if is_superuser:
+        return True
+    if Role.DISTRICT_ADMIN in roles and action in rule.district_admin:
+        return True
+    return not roles.isdisjoint(rule.roles_for(action)) or (rule.owner is not None and action == "view")
+
+
 def can(user, action: str, target) -> bool:
     """May ``user`` ``action`` ``target`` (a model instance, or a model class for "any row")?"""
     if isinstance(target, type):
-        rule = rule_for(target)
-        if rule is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        if not getattr(user, "is_authenticated", False):
             return False
-        if user.is_superuser:
-            return True
-        roles = assignments(user).roles  # asked five times per model on every admin page (its sidebar)
-        if Role.DISTRICT_ADMIN in roles and action in rule.district_admin:
-            return True
-        return not roles.isdisjoint(rule.roles_for(action)) or (rule.owner is not None and action == "view")
+        held = assignments(user)
+        key = (action, target, user.is_active, user.is_superuser)
+        answer = held.model_answers.get(key)
+        if answer is None:
+            answer = held.model_answers[key] = _can_model(held.roles, action, target, *key[2:])
+        return answer
     model = type(target)
     return scope(user, model._default_manager.filter(pk=target.pk), action).exists()
 

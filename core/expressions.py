@@ -1,6 +1,6 @@
 """Scalar subqueries for annotations: a count, a sum or one field of a related set, in the same query."""
 
-from django.db.models import Func, IntegerField, QuerySet, Subquery, Sum, Value
+from django.db.models import Aggregate, CharField, Func, IntegerField, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 
@@ -18,3 +18,29 @@ def sum_of(queryset: QuerySet, field: str, grouped_by: str) -> Subquery:
 def first_of(queryset: QuerySet, field: str) -> Subquery:
     """``field`` of the first row of the ordered ``queryset``, or None."""
     return Subquery(queryset.values(field)[:1])
+
+
+# Separates the values that ``joined_of`` puts in one string; not a character names contain.
+JOINER = "\x1f"
+
+
+class _Joined(Aggregate):
+    """The group's values in one string, ``JOINER`` between them (STRING_AGG; GROUP_CONCAT on SQLite)."""
+
+    function = "STRING_AGG"
+    output_field = CharField()
+
+    def __init__(self, expression, **extra):
+        super().__init__(expression, Value(JOINER), **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra)
+
+
+def joined_of(queryset: QuerySet, field: str, grouped_by: str) -> Subquery:
+    """The values of ``field`` over ``queryset`` (rows sharing one ``grouped_by`` value), joined by
+    ``JOINER``; None for none. Split with ``str.split(JOINER)``."""
+    return Subquery(
+        queryset.order_by().values(grouped_by).annotate(_joined=_Joined(field)).values("_joined"),
+        output_field=CharField(),
+    )

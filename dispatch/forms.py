@@ -9,18 +9,16 @@ from core import access
 from core.forms import IdMultipleChoiceField
 from core.models import Community
 from core.validators import normalize_mobile, validate_mobile
-from volunteers.models import Skill, Team, Volunteer
+from volunteers.models import Skill
 
 from . import selectors
 from .models import (
-    Assignment,
     CallAnswer,
     Category,
     Channel,
     CollectionSite,
     Feedback,
     Mobilisation,
-    ServiceVehicle,
     SupplyEntry,
 )
 from .photos import clean_photo
@@ -203,40 +201,40 @@ class StaffFeedbackForm(FeedbackForm):
 
 
 class AssignForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Give it to"), choices=Assignment.Kind.choices, widget=forms.RadioSelect)
-    volunteer = forms.ModelChoiceField(
-        label=_("Volunteer"), queryset=Volunteer.objects.none(), required=False
-    )
-    team = forms.ModelChoiceField(label=_("Volunteer team"), queryset=Team.objects.none(), required=False)
-    site = forms.ModelChoiceField(
-        label=_("Fixed service site"), queryset=CollectionSite.objects.none(), required=False
-    )
-    vehicle = forms.ModelChoiceField(
-        label=_("Mobile service vehicle"), queryset=ServiceVehicle.objects.none(), required=False
+    """One choice among the candidates the assign page lists, as ``kind:id`` (``volunteer:12``),
+    looked up again among those the user may assign, and a note for the assignee."""
+
+    LOOKUPS = {
+        "volunteer": selectors.assignable_volunteers,
+        "team": selectors.assignable_teams,
+        "site": selectors.assignable_sites,
+        "vehicle": selectors.assignable_vehicles,
+    }
+    pick = forms.CharField(
+        label=_("Give it to"),
+        max_length=40,
+        error_messages={"required": _("Choose whom to give the request to.")},
     )
     note = forms.CharField(label=_("Note for the assignee"), max_length=255, required=False)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["volunteer"].queryset = selectors.assignable_volunteers(user=user).order_by(
-            "user__real_name"
-        )
-        self.fields["team"].queryset = selectors.assignable_teams(user=user).order_by("name")
-        self.fields["site"].queryset = selectors.assignable_sites(user=user).order_by("name")
-        self.fields["vehicle"].queryset = selectors.assignable_vehicles(user=user).order_by("name")
-        self.targets = [name for name in ("volunteer", "team", "site", "vehicle") if name in self.fields]
-        self.fields["kind"].choices = [c for c in Assignment.Kind.choices if c[0] in self.targets]
+        self.user = user
 
-    def clean(self):
-        data = super().clean()
-        kind = data.get("kind")
-        if kind and not data.get(kind):
-            self.add_error(kind, _("Choose whom to give the request to."))
-        return data
+    def clean_pick(self):
+        kind, _sep, pk = self.cleaned_data["pick"].partition(":")
+        if kind not in self.LOOKUPS or not pk.isdigit() or len(pk) > 18:
+            raise forms.ValidationError(_("Choose whom to give the request to."), code="invalid")
+        target = self.LOOKUPS[kind](user=self.user).filter(pk=int(pk)).first()
+        if target is None:
+            raise forms.ValidationError(
+                _("That choice is no longer available to you. Choose again."), code="gone"
+            )
+        self.chosen = {kind: target}
+        return self.cleaned_data["pick"]
 
     def target(self) -> dict:
-        kind = self.cleaned_data["kind"]
-        return {kind: self.cleaned_data[kind]}
+        return self.chosen
 
 
 class StatusForm(forms.Form):

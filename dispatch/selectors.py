@@ -7,21 +7,19 @@ from django.db.models import (
     Case,
     Count,
     Exists,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import access
+from core.expressions import JOINER, count_of, joined_of
 from core.models import Center, Community, User
 from volunteers.models import Availability, Membership, Skill, Team, Volunteer
 
@@ -152,35 +150,42 @@ def may_rate_online(*, user: User, request: ServiceRequest) -> bool:
     return getattr(user, "is_authenticated", False) and user.pk == request.requester_id
 
 
-# ------------------------------------------------------------------ suggestions
-def _covering_first(qs, *, request: ServiceRequest, nearby: Q, limit: int = 5) -> list:
-    """Rows whose coverage includes the request's community first, then the ``nearby`` ones; one query."""
-    if not request.community_id:
-        return list(qs.filter(nearby).order_by("name")[:limit])
-    link = qs.model.communities
-    covers = Exists(
-        link.through.objects.filter(
-            **{f"{link.field.m2m_field_name()}_id": OuterRef("pk"), "community_id": request.community_id}
+# ------------------------------------------------------------------ choosing an assignee
+CANDIDATES_SHOWN = 6
+
+
+def get_request_to_assign(*, user: User, pk: int) -> ServiceRequest | None:
+    """The request, if ``user`` may assign it (whatever its state: the view says when it is not new)."""
+    qs = ServiceRequest.objects.select_related("center", "community")
+    return access.scope(user, qs, "change").filter(pk=pk).first()
+
+
+def _near_first(qs, *, request: ServiceRequest, q: str, limit: int) -> list:
+    """Sites or vehicles: those covering the request's community, then those of its center, then of
+    its street, by name; only names containing ``q`` when given. One query."""
+    if q:
+        qs = qs.filter(name__icontains=q)
+    covers: Exists | Value = Value(False)
+    if request.community_id:
+        link = qs.model.communities
+        covers = Exists(
+            link.through.objects.filter(
+                **{f"{link.field.m2m_field_name()}_id": OuterRef("pk"), "community_id": request.community_id}
+            )
         )
-    )
     return list(
-        qs.annotate(covers=covers).filter(Q(covers=True) | nearby).order_by("-covers", "name")[:limit]
+        qs.annotate(covers=covers, near=_nearness(request))
+        .select_related("center")
+        .order_by("-covers", "-near", "name", "pk")[:limit]
     )
 
 
-def suggest_sites(*, request: ServiceRequest) -> list[CollectionSite]:
-    """Active fixed sites covering the request's community, then others of its center."""
-    return _covering_first(
-        CollectionSite.objects.filter(is_active=True), request=request, nearby=Q(center_id=request.center_id)
-    )
-
-
-def suggest_vehicles(*, request: ServiceRequest) -> list[ServiceVehicle]:
-    """Active vehicles whose route covers the community, then others of the same street."""
-    return _covering_first(
-        ServiceVehicle.objects.filter(is_active=True),
-        request=request,
-        nearby=Q(center__street_id=request.center.street_id),
+def _nearness(request: ServiceRequest) -> Case:
+    """2 for the request's own center, 1 for its street, 0 elsewhere."""
+    return Case(
+        When(center_id=request.center_id, then=Value(2)),
+        When(center__street_id=request.center.street_id, then=Value(1)),
+        default=Value(0),
     )
 
 
@@ -294,46 +299,55 @@ class VolunteerMatch:
         return " · ".join(str(p) for p in parts)
 
 
-def suggest_assignees(*, request: ServiceRequest) -> dict[str, list]:
-    """Everything the desk suggests for a new request (volunteers, teams, sites, vehicles), with the
-    skills that fit its category looked up once."""
-    skills = list(skills_for_category(request.category).values_list("pk", flat=True))
+def assign_candidates(*, user: User, request: ServiceRequest, q: str = "") -> dict[str, list]:
+    """Who could take a new request, best first, among those ``user`` may assign: one query a kind,
+    with the skills that fit its category as a subquery. Without ``q`` the volunteers are those near
+    the request; with it, everyone in scope whose name (or a volunteer's number) contains ``q``."""
+    skills = skills_for_category(request.category)
+    skill_ids = skills.values("pk") if CATEGORY_SKILL_WORDS.get(request.category) else None
     return {
-        "suggested_volunteers": suggest_volunteers(request=request, skills=skills),
-        "suggested_teams": suggest_teams(request=request, skills=skills),
-        "suggested_sites": suggest_sites(request=request),
-        "suggested_vehicles": suggest_vehicles(request=request),
+        "volunteers": candidate_volunteers(user=user, request=request, q=q, skills=skill_ids),
+        "teams": candidate_teams(user=user, request=request, q=q, skills=skill_ids),
+        "sites": candidate_sites(user=user, request=request, q=q),
+        "vehicles": candidate_vehicles(user=user, request=request, q=q),
     }
 
 
-def suggest_volunteers(
-    *, request: ServiceRequest, limit: int = 5, skills: list[int] | None = None
+def candidate_volunteers(
+    *,
+    user: User,
+    request: ServiceRequest,
+    q: str = "",
+    skills: QuerySet | None = None,
+    limit: int = CANDIDATES_SHOWN,
 ) -> list[VolunteerMatch]:
-    """Active volunteers near the request, ranked by community (2), skill (2), availability now
-    (1) and home center (1), then by fewest open tasks. One query plus one for their skills."""
-    if skills is None:
-        skills = list(skills_for_category(request.category).values_list("pk", flat=True))
-    slot = availability_now()
+    """Active volunteers ranked by community (2), skill (2), availability now (1) and home center
+    (1), then by fewest open tasks; their fitting skills' names come in the same query."""
     through_c = Volunteer.communities.through
     through_s = Volunteer.skills.through
     serves = Exists(through_c.objects.filter(volunteer_id=OuterRef("pk"), community_id=request.community_id))
-    skilled = Exists(through_s.objects.filter(volunteer_id=OuterRef("pk"), skill_id__in=skills))
-    open_tasks = (
-        Assignment.objects.filter(volunteer_id=OuterRef("pk"), response__in=Assignment.ACTIVE)
-        .order_by()
-        .values("volunteer_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    if skills is None:
+        skilled, skill_names = Value(False), Value("")
+    else:
+        fitting = through_s.objects.filter(volunteer_id=OuterRef("pk"), skill_id__in=skills)
+        skilled, skill_names = Exists(fitting), joined_of(fitting, "skill__name", "volunteer_id")
+    slot = availability_now()
     available = Q(availability__contains=slot) | Q(availability__contains=Availability.ON_CALL)
+    open_tasks = count_of(
+        Assignment.objects.filter(volunteer_id=OuterRef("pk"), response__in=Assignment.ACTIVE)
+    )
+    qs = assignable_volunteers(user=user).filter(user__is_active=True)
+    if q:
+        qs = qs.filter(Q(user__real_name__icontains=q) | Q(user__phone__contains=q))
+    else:
+        qs = qs.filter(Q(center__street_id=request.center.street_id) | serves)
     qs = (
-        Volunteer.objects.filter(is_active=True, user__is_active=True)
-        .filter(Q(center__street_id=request.center.street_id) | serves)
-        .annotate(
+        qs.annotate(
             serves=serves,
             skilled=skilled,
+            skill_names=skill_names,
             is_available=Case(When(available, then=Value(True)), default=Value(False)),
-            open_tasks=Coalesce(Subquery(open_tasks, output_field=IntegerField()), 0),
+            open_tasks=open_tasks,
         )
         .annotate(
             score=Case(When(serves=True, then=Value(2)), default=Value(0))
@@ -341,17 +355,13 @@ def suggest_volunteers(
             + Case(When(is_available=True, then=Value(1)), default=Value(0))
             + Case(When(center_id=request.center_id, then=Value(1)), default=Value(0))
         )
-        .select_related("user")
-        .prefetch_related(
-            Prefetch("skills", queryset=Skill.objects.filter(pk__in=skills), to_attr="matching_skills")
-        )
         .order_by("-score", "open_tasks", "pk")[:limit]
     )
     return [
         VolunteerMatch(
             volunteer=v,
             serves_community=v.serves,
-            skill_names=[s.name for s in v.matching_skills],
+            skill_names=sorted(set(filter(None, (v.skill_names or "").split(JOINER)))),
             available=v.is_available,
             open_tasks=v.open_tasks,
         )
@@ -359,24 +369,42 @@ def suggest_volunteers(
     ]
 
 
-def suggest_teams(*, request: ServiceRequest, limit: int = 3, skills: list[int] | None = None) -> list[Team]:
-    """Teams of the request's center first, then of its street, those with fitting skills first."""
-    if skills is None:
-        skills = list(skills_for_category(request.category).values_list("pk", flat=True))
-    skilled = Exists(
-        Membership.objects.filter(
-            team_id=OuterRef("pk"), status=Membership.Status.APPROVED, volunteer__skills__in=skills
+def candidate_teams(
+    *,
+    user: User,
+    request: ServiceRequest,
+    q: str = "",
+    skills: QuerySet | None = None,
+    limit: int = CANDIDATES_SHOWN,
+) -> list[Team]:
+    """Teams with members whose skills fit first, then those of the request's center and street."""
+    qs = assignable_teams(user=user)
+    if q:
+        qs = qs.filter(name__icontains=q)
+    skilled: Exists | Value = Value(False)
+    if skills is not None:
+        skilled = Exists(
+            Membership.objects.filter(
+                team_id=OuterRef("pk"), status=Membership.Status.APPROVED, volunteer__skills__in=skills
+            )
         )
-    )
     return list(
-        Team.objects.filter(center__street_id=request.center.street_id)
-        .annotate(
-            here=Case(When(center_id=request.center_id, then=Value(1)), default=Value(0)),
-            skilled=skilled,
-        )
+        qs.annotate(skilled=skilled, near=_nearness(request))
         .select_related("center")
-        .order_by("-skilled", "-here", "name")[:limit]
+        .order_by("-skilled", "-near", "name", "pk")[:limit]
     )
+
+
+def candidate_sites(
+    *, user: User, request: ServiceRequest, q: str = "", limit: int = CANDIDATES_SHOWN
+) -> list:
+    return _near_first(assignable_sites(user=user), request=request, q=q, limit=limit)
+
+
+def candidate_vehicles(
+    *, user: User, request: ServiceRequest, q: str = "", limit: int = CANDIDATES_SHOWN
+) -> list:
+    return _near_first(assignable_vehicles(user=user), request=request, q=q, limit=limit)
 
 
 def assignable_volunteers(*, user: User) -> QuerySet[Volunteer]:

@@ -179,6 +179,16 @@ def _pk_of(attr: str, model_label: str):
     return essential
 
 
+def _assign_candidates(w: World):
+    """The assign page's essential query: the volunteers ranked for the sample request."""
+    from dispatch import selectors
+
+    request = w.service_request  # its center is loaded once and kept with it
+    skills = selectors.skills_for_category(request.category).values("pk")
+    matches = selectors.candidate_volunteers(user=w.user("worker"), request=request, skills=skills)
+    return [m.volunteer.pk for m in matches]
+
+
 def _kind(actor: str | None) -> str:
     return "public" if actor is None else "signed-in"
 
@@ -363,6 +373,14 @@ PAGES: list[Page] = [
     ),
     _detail(
         "request_desk_detail", "worker", "dispatch:desk_detail", "service_request", "dispatch.ServiceRequest"
+    ),
+    Page(
+        "request_assign",
+        "worker",
+        "signed-in",
+        lambda w: reverse("dispatch:desk_assign", args=[w.service_request.pk]),
+        _assign_candidates,
+        needs=("dispatch.ServiceRequest",),
     ),
     _listing(
         "supplies",

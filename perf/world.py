@@ -209,8 +209,12 @@ class World:
     def service_request(self):
         from dispatch.models import ServiceRequest
 
-        return ServiceRequest.objects.filter(center=self.center).order_by("-pk").first() or (
-            ServiceRequest.objects.order_by("-pk").first()
+        # A new one where there is one: its desk page and assign page are the heaviest.
+        requests = ServiceRequest.objects.order_by("-pk")
+        return (
+            requests.filter(center=self.center, status="new").first()
+            or requests.filter(center=self.center).first()
+            or requests.first()
         )
 
     @cached_property

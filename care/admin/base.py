@@ -34,7 +34,8 @@ class CenterFilter(admin.SimpleListFilter):
     path = "center"
 
     def lookups(self, request, model_admin):
-        return [(c.pk, c.name) for c in access.visible_centers(request.user, access.FIELD_WORKERS)]
+        centers = access.visible_centers(request.user, access.FIELD_WORKERS)
+        return list(centers.values_list("pk", "name"))
 
     def queryset(self, request, queryset):
         if not self.value():

@@ -11,6 +11,7 @@ with editable columns, pop-ups and ``to_field`` links are left to Django.
 
 import contextlib
 import datetime
+import html
 from dataclasses import dataclass
 
 from django import template
@@ -21,8 +22,9 @@ from django.contrib.admin.utils import display_for_field, display_for_value, loo
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -71,7 +73,7 @@ def _items(cl, result, columns, shown: dict):
                 boolean = getattr(attr, "boolean", False)
                 if isinstance(attr, property) and hasattr(attr, "fget"):
                     boolean = getattr(attr.fget, "boolean", False)
-                result_repr = display_for_value(value, empty_value_display, boolean)
+                result_repr = _display_value(column.name, value, empty_value_display, boolean, shown)
                 if isinstance(value, (datetime.date, datetime.time)):
                     classes = [*classes, "nowrap"]
             else:
@@ -88,7 +90,7 @@ def _items(cl, result, columns, shown: dict):
                             shown[key] = result_repr
                 if isinstance(f, (models.DateField, models.TimeField, models.ForeignKey)):
                     classes = [*classes, "nowrap"]
-        cell = conditional_escape(result_repr)
+        cell = _escaped(result_repr)
         if column.link:
             try:
                 url = cl.url_for_result(result)
@@ -100,9 +102,35 @@ def _items(cl, result, columns, shown: dict):
                         {"preserved_filters": cl.preserved_filters, "opts": cl.opts}, url
                     )
                 cell = f'<a href="{conditional_escape(url)}">{cell}</a>'
-        yield mark_safe(
-            f'<{column.tag} class="{conditional_escape(" ".join(classes))}">{cell}</{column.tag}>'
-        )
+        yield mark_safe(f'<{column.tag} class="{html.escape(" ".join(classes))}">{cell}</{column.tag}>')
+
+
+def _display_value(name: str, value, empty: str, boolean: bool, shown: dict):
+    """``display_for_value``, with text shown as it is and other values formatted once a page."""
+    if isinstance(value, Promise):
+        value = str(value)  # a lazy translation shows as its text (display_for_value compares it too)
+    if not boolean:
+        if type(value) in (str, SafeString):
+            return value if value != "" else empty
+        if isinstance(value, models.Model):
+            return str(value)  # what display_for_value shows for a related record
+    key = (name, type(value), value, boolean, empty)
+    try:
+        return shown[key]
+    except (KeyError, TypeError):  # TypeError: a value that cannot be a key
+        result = display_for_value(value, empty, boolean)
+        with contextlib.suppress(TypeError):
+            shown[key] = result
+        return result
+
+
+def _escaped(value) -> str:
+    """``conditional_escape`` without its layers: safe text as it is, anything else escaped."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
 
 
 def result_list(cl):

@@ -57,13 +57,10 @@ def _render_desk(request: HttpRequest, service_request, status: int = 200, **for
         "assignments": service_request.all_assignments,
         "feedback": selectors.request_feedback(service_request),
         "can_change": can_change,
-        "assign_form": forms.get("assign_form") or AssignForm(user=request.user),
         "status_form": forms.get("status_form") or StatusForm(status=service_request.status),
         "answer_form": forms.get("answer_form") or AnswerForm(),
         "feedback_form": forms.get("feedback_form") or StaffFeedbackForm(),
     }
-    if can_change and service_request.status == Status.NEW:
-        context.update(selectors.suggest_assignees(request=service_request))
     return render(request, "dispatch/request_desk.html", context, status=status)
 
 
@@ -77,12 +74,23 @@ def _after_change(request: HttpRequest, service_request, message: str) -> HttpRe
     return redirect(service_request.get_desk_url())
 
 
+def _picked(value) -> dict:
+    """The candidate chosen before the form came back with an error, to keep it checked."""
+    kind, _sep, pk = str(value or "").partition(":")
+    return {"picked_kind": kind, "picked_pk": int(pk) if pk.isdigit() and len(pk) < 19 else None}
+
+
 @staff_required
-@require_POST
 def desk_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    service_request = _desk_request(request, pk, "change")
-    form = AssignForm(request.POST, user=request.user)
-    if form.is_valid():
+    """Choose who takes a new request: the best candidates of each kind, a search by name, a note."""
+    service_request = selectors.get_request_to_assign(user=request.user, pk=pk)
+    if service_request is None:
+        raise Http404
+    if service_request.status != Status.NEW:
+        messages.info(request, _("This request has already been assigned or closed."))
+        return redirect(service_request.get_desk_url())
+    form = AssignForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
         try:
             services.assign_request(
                 request=service_request, by=request.user, note=form.cleaned_data["note"], **form.target()
@@ -91,7 +99,15 @@ def desk_assign(request: HttpRequest, pk: int) -> HttpResponse:
             add_errors(form, exc)
         else:
             return _after_change(request, service_request, _("The request has been assigned."))
-    return _render_desk(request, service_request, assign_form=form)
+    q = request.GET.get("q", "").strip()[:50]
+    context = {
+        "service_request": service_request,
+        "form": form,
+        "q": q,
+        **_picked(form["pick"].value()),
+        **selectors.assign_candidates(user=request.user, request=service_request, q=q),
+    }
+    return render(request, "dispatch/request_assign.html", context)
 
 
 @staff_required

@@ -56,7 +56,7 @@ def test_resident_files_a_request_follows_it_to_done_and_rates_it(live_server, p
     assert ServiceRequest.objects.get(pk=request.pk).feedback.comment == "师傅很专业"
 
 
-def test_dispatcher_assigns_a_request_from_the_suggestions(live_server, page):
+def test_dispatcher_assigns_a_request_from_the_candidates(live_server, page):
     center = CenterFactory()
     worker = UserFactory()
     grant_role(user=worker, role=Role.SOCIAL_WORKER, center=center)
@@ -66,7 +66,11 @@ def test_dispatcher_assigns_a_request_from_the_suggestions(live_server, page):
     page.goto(live_server.url + "/requests/desk/?status=new")
     page.get_by_role("link", name=request.display_number).click()
     assert "楼道灯坏了一个多星期" in page.locator("main").inner_text()
-    page.locator("form.suggestion", has_text="小蚂蚁共享学堂").get_by_role("button", name="派单").click()
+    page.get_by_role("link", name="选择接单人").click()
+    page.get_by_role("radio", name="小蚂蚁共享学堂").check()
+    page.get_by_label("给承接方的备注").fill("请带上梯子")
+    page.get_by_role("button", name="派单").click()
     assert "已派单" in page.locator(".messages").inner_text()
-    assert Assignment.objects.get(request=request).site.name == "小蚂蚁共享学堂"
+    assignment = Assignment.objects.get(request=request)
+    assert assignment.site.name == "小蚂蚁共享学堂" and assignment.note == "请带上梯子"
     assert "已指派" in page.locator("h1").inner_text()

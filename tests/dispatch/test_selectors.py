@@ -6,6 +6,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
 from django.utils import timezone
 
+from core.models import Role
+from core.services import grant_role
 from dispatch import selectors, services
 from dispatch.models import Status
 from dispatch.throttle import client_ip
@@ -55,47 +57,87 @@ def test_anonymous_requests_are_rated_through_their_link_and_account_requests_by
     assert selectors.may_rate_online(user=owned.requester, request=owned)
 
 
-def test_volunteer_suggestions_rank_community_and_skill_first_and_skip_the_inactive(db):
+def _worker_of(center):
+    worker = UserFactory()
+    grant_role(user=worker, role=Role.SOCIAL_WORKER, center=center)
+    return worker
+
+
+def test_volunteer_candidates_rank_community_and_skill_first_and_skip_the_inactive(db):
     center = CenterFactory()
     request = make_request(center, category="repairs")
     fixer_skill = SkillFactory(name="家电维修")
-    best = VolunteerFactory(center=center, skills=[fixer_skill])
+    best = VolunteerFactory(
+        center=center, skills=[fixer_skill, SkillFactory(name="电工"), SkillFactory(name="书法")]
+    )
     plain = VolunteerFactory(center=center)
     VolunteerFactory(center=center, skills=[fixer_skill], is_active=False)
     VolunteerFactory()  # another street altogether
-    matches = selectors.suggest_volunteers(request=request)
+    matches = selectors.assign_candidates(user=UserFactory(is_superuser=True), request=request)["volunteers"]
     assert [m.volunteer for m in matches] == [best, plain]
-    assert matches[0].serves_community and matches[0].skill_names == ["家电维修"]
-    assert "家电维修" in matches[0].reason
+    assert matches[0].serves_community and matches[0].skill_names == ["家电维修", "电工"]
+    assert "家电维修" in matches[0].reason and matches[1].skill_names == []
+
+
+def test_a_category_without_fitting_skills_still_ranks_volunteers(db):
+    center = CenterFactory()
+    volunteer = VolunteerFactory(center=center, skills=[SkillFactory(name="家电维修")])
+    matches = selectors.assign_candidates(
+        user=_worker_of(center), request=make_request(center, category="other")
+    )
+    assert [m.volunteer for m in matches["volunteers"]] == [volunteer]
+    assert matches["volunteers"][0].skill_names == []
 
 
 def test_busy_volunteers_come_after_free_ones(db):
     center = CenterFactory()
     busy, free = VolunteerFactory(center=center), VolunteerFactory(center=center)
     services.assign_request(request=make_request(center), by=UserFactory(), volunteer=busy)
-    matches = selectors.suggest_volunteers(request=make_request(center))
+    matches = selectors.assign_candidates(user=_worker_of(center), request=make_request(center))["volunteers"]
     assert [m.volunteer for m in matches] == [free, busy]
     assert matches[1].open_tasks == 1
 
 
-def test_team_suggestions_prefer_teams_with_the_skill(db):
+def test_team_candidates_prefer_teams_with_the_skill(db):
     center = CenterFactory()
     plain_team = TeamFactory(center=center, name="A队")
     skilled_team = TeamFactory(center=center, name="B队")
     join(VolunteerFactory(center=center, skills=[SkillFactory(name="矛盾调解")]), skilled_team)
     request = make_request(center, category="mediation")
-    assert selectors.suggest_teams(request=request)[:2] == [skilled_team, plain_team]
+    teams = selectors.assign_candidates(user=_worker_of(center), request=request)["teams"]
+    assert teams[:2] == [skilled_team, plain_team]
 
 
-def test_sites_covering_the_community_are_suggested_first(db):
+def test_sites_covering_the_community_come_first_among_those_the_user_may_assign(db):
     center = CenterFactory()
     other = CollectionSiteFactory(center=center, name="A站", communities=[])
     covering = CollectionSiteFactory(center=CenterFactory(), name="Z站", communities=[center.community])
     CollectionSiteFactory(center=center, name="B站", is_active=False)
     request = make_request(center)
-    assert selectors.suggest_sites(request=request) == [covering, other]
+    district = UserFactory()
+    grant_role(user=district, role=Role.DISTRICT_ADMIN)
+    found = selectors.assign_candidates(user=district, request=request)
+    assert found["sites"] == [covering, other] and found["sites"][0].covers
+    # A worker of the center may assign only its own site: the other center's is not offered.
+    assert selectors.assign_candidates(user=_worker_of(center), request=request)["sites"] == [other]
     vehicle = ServiceVehicleFactory(center=center)
-    assert selectors.suggest_vehicles(request=request) == [vehicle]
+    assert selectors.assign_candidates(user=district, request=request)["vehicles"] == [vehicle]
+
+
+def test_a_search_by_name_finds_candidates_beyond_the_suggestions(db):
+    center = CenterFactory()
+    district = UserFactory()
+    grant_role(user=district, role=Role.DISTRICT_ADMIN)
+    far = VolunteerFactory(user=UserFactory(real_name="远方的王师傅"))  # another street: not suggested
+    near = VolunteerFactory(center=center)
+    team = TeamFactory(name="王师傅维修队")
+    request = make_request(center)
+    assert [
+        m.volunteer for m in selectors.assign_candidates(user=district, request=request)["volunteers"]
+    ] == [near]
+    found = selectors.assign_candidates(user=district, request=request, q="王师傅")
+    assert [m.volunteer for m in found["volunteers"]] == [far]
+    assert found["teams"] == [team] and found["sites"] == [] and found["vehicles"] == []
 
 
 def test_waiting_too_long_lists_only_new_requests_older_than_the_cut(db):
@@ -177,17 +219,20 @@ def test_my_tasks_are_those_given_to_me_and_to_the_teams_i_lead_and_no_other(wor
         assert "UNION" not in sql and sql.count("= ANY(ARRAY(") == 2
 
 
-def test_the_desk_suggestions_come_in_one_query_a_kind_however_many_sites_and_vehicles_there_are(
-    db, django_assert_max_num_queries
+def test_the_assign_page_candidates_come_in_one_query_a_kind_however_many_there_are(
+    db, django_assert_num_queries
 ):
     center = CenterFactory()
-    for n in range(6):
+    for n in range(8):
         CollectionSiteFactory(center=center, name=f"近{n}站", communities=[])
         CollectionSiteFactory(center=CenterFactory(), name=f"覆{n}站", communities=[center.community])
         ServiceVehicleFactory(center=center)
+        VolunteerFactory(center=center, skills=[SkillFactory(name=f"调解{n}")])
     request = make_request(center, category="mediation")
-    # skills, volunteers (and their matching skills), teams, sites, vehicles
-    with django_assert_max_num_queries(6):
-        found = selectors.suggest_assignees(request=request)
-    assert [s.name for s in found["suggested_sites"]] == [f"覆{n}站" for n in range(5)]
-    assert len(found["suggested_vehicles"]) == 5
+    user = UserFactory(is_superuser=True)
+    # volunteers (with their fitting skills' names), teams, sites, vehicles
+    with django_assert_num_queries(4):
+        found = selectors.assign_candidates(user=user, request=request)
+    assert [s.name for s in found["sites"]] == [f"覆{n}站" for n in range(6)]
+    assert len(found["vehicles"]) == 6 and len(found["volunteers"]) == 6
+    assert all(len(m.skill_names) == 1 for m in found["volunteers"])

@@ -173,7 +173,7 @@ def test_requester_follows_each_change_to_done_and_rates_it(db, client, world):
     request = make_request(world.center_a, requester=resident)
     site = CollectionSiteFactory(center=world.center_a, name="白鱼潭小蚂蚁共享学堂")
     client.force_login(worker)
-    client.post(reverse("dispatch:desk_assign", args=[request.pk]), {"kind": "site", "site": site.pk})
+    client.post(reverse("dispatch:desk_assign", args=[request.pk]), {"pick": f"site:{site.pk}"})
     client.post(reverse("dispatch:desk_status", args=[request.pk]), {"action": "start"})
     done = client.post(
         reverse("dispatch:desk_status", args=[request.pk]),
@@ -221,29 +221,91 @@ def test_worker_sees_only_own_centers_requests_on_the_desk(db, client, world):
     assert client.get(reverse("dispatch:desk_detail", args=[theirs.pk])).status_code == 404
 
 
-def test_desk_suggests_volunteers_serving_the_community_and_assigns_in_one_click(db, client, world):
+def test_the_desk_sends_a_new_request_to_its_assign_page(db, client, world):
+    request = make_request(world.center_a)
+    client.force_login(world.user("worker"))
+    page = client.get(reverse("dispatch:desk_detail", args=[request.pk])).content.decode()
+    assert reverse("dispatch:desk_assign", args=[request.pk]) in page and "选择接单人" in page
+
+
+def test_assign_page_suggests_volunteers_serving_the_community_and_assigns_the_one_picked(db, client, world):
     from .factories import SkillFactory
 
     request = make_request(world.center_a, category="repairs")
     fixer = VolunteerFactory(center=world.center_a, skills=[SkillFactory(name="家电维修")])
     client.force_login(world.user("worker"))
-    page = client.get(reverse("dispatch:desk_detail", args=[request.pk])).content.decode()
-    assert str(fixer) in page and "家电维修" in page
-    response = client.post(
-        reverse("dispatch:desk_assign", args=[request.pk]), {"kind": "volunteer", "volunteer": fixer.pk}
-    )
-    assert response.status_code == 302
-    assert Assignment.objects.get(request=request).volunteer == fixer
+    url = reverse("dispatch:desk_assign", args=[request.pk])
+    page = client.get(url).content.decode()
+    assert str(fixer) in page and "家电维修" in page and f'value="volunteer:{fixer.pk}"' in page
+    response = client.post(url, {"pick": f"volunteer:{fixer.pk}", "note": "下午两点前"})
+    assert response.status_code == 302 and response["Location"] == request.get_desk_url()
+    assignment = Assignment.objects.get(request=request)
+    assert assignment.volunteer == fixer and assignment.note == "下午两点前"
+
+
+def test_assign_page_finds_a_volunteer_by_name(db, client, world):
+    request = make_request(world.center_a)
+    named = VolunteerFactory(center=world.center_a, user=UserFactory(real_name="钱阿姨"))
+    VolunteerFactory(center=world.center_a, user=UserFactory(real_name="孙叔叔"))
+    client.force_login(world.user("worker"))
+    page = client.get(reverse("dispatch:desk_assign", args=[request.pk]), {"q": "钱阿"}).content.decode()
+    assert f'value="volunteer:{named.pk}"' in page and "孙叔叔" not in page
+    assert "钱阿" in page  # the search box keeps what was typed
 
 
 def test_assigning_without_choosing_says_what_is_missing(db, client, world):
     request = make_request(world.center_a)
     client.force_login(world.user("worker"))
+    response = client.post(reverse("dispatch:desk_assign", args=[request.pk]), {"note": "尽快-99"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "尽快-99" in page and "请选择把求助派给谁" in page
+    assert ServiceRequest.objects.get(pk=request.pk).status == Status.NEW
+
+
+def test_a_pick_outside_the_workers_centers_is_refused_and_keeps_the_note(db, client, world):
+    request = make_request(world.center_a)
+    elsewhere = CollectionSiteFactory(center=world.center_b)
+    client.force_login(world.user("worker"))
     response = client.post(
-        reverse("dispatch:desk_assign", args=[request.pk]), {"kind": "site", "note": "尽快-99"}
+        reverse("dispatch:desk_assign", args=[request.pk]), {"pick": f"site:{elsewhere.pk}", "note": "备注-7"}
     )
     assert response.status_code == 200
-    assert "尽快-99" in response.content.decode() and "errorlist" in response.content.decode()
+    page = response.content.decode()
+    assert "备注-7" in page and "这个选项已不可用" in page
+    assert not Assignment.objects.filter(request=request).exists()
+
+
+def test_an_assigned_request_goes_back_to_the_desk_with_a_message(db, client, world):
+    request = request_in_state(Status.ASSIGNED, world.center_a)
+    client.force_login(world.user("worker"))
+    response = client.get(reverse("dispatch:desk_assign", args=[request.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == request.get_desk_url()
+    assert "已经派单或已关闭" in response.content.decode()
+
+
+def test_assign_page_query_count_does_not_grow_with_candidates(db, client, world):
+    from tests.query_budget import count_data_queries
+
+    from .factories import ServiceVehicleFactory, TeamFactory
+
+    request = make_request(world.center_a, category="repairs")
+    client.force_login(world.user("worker"))
+    url = reverse("dispatch:desk_assign", args=[request.pk])
+
+    def add(n):
+        for _ in range(n):
+            VolunteerFactory(center=world.center_a)
+            TeamFactory(center=world.center_a)
+            CollectionSiteFactory(center=world.center_a)
+            ServiceVehicleFactory(center=world.center_a)
+
+    add(1)
+    few, _ = count_data_queries(client, url)
+    add(10)
+    many, response = count_data_queries(client, url)
+    assert few == many <= 8
+    assert response.content.decode().count('name="pick"') == 4 * 6
 
 
 def test_staff_record_a_hotline_request_for_a_resident(db, client, world):

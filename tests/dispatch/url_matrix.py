@@ -112,8 +112,15 @@ ROWS = [
             post=DESK_OBJECT,
             note="an empty form re-renders the desk with its errors",
         )
-        for name in ("desk_assign", "desk_answer", "desk_status", "desk_feedback")
+        for name in ("desk_answer", "desk_status", "desk_feedback")
     ],
+    Row(
+        "dispatch:desk_assign",
+        kwargs=lambda w, s: {"pk": _request(w, s).pk},
+        get=DESK_OBJECT,
+        post=DESK_OBJECT,
+        note="an empty form re-renders the assign page with its errors",
+    ),
     Row(
         "dispatch:supply_list",
         get=DESK,
