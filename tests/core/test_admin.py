@@ -172,3 +172,24 @@ def test_changelist_pages_hold_the_same_rows_in_the_same_order_as_djangos_pagina
                     assert [o.pk for o in ours.page(number)] == [o.pk for o in theirs.page(number)], model
                     pages += 1
     assert pages > 20
+
+
+def test_the_row_checkbox_is_what_format_html_builds_with_the_name_escaped(world):
+    from django.contrib import admin
+    from django.contrib.admin import helpers
+    from django.utils.html import format_html
+    from django.utils.translation import gettext
+
+    from core.models import Center
+
+    center = world.center_a
+    center.name = 'A & B "<中心>"'
+    model_admin = admin.site._registry[Center]
+    expected = format_html(
+        '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+        helpers.ACTION_CHECKBOX_NAME,
+        str(center.pk),
+        format_html(gettext("Select this object for an action - {}"), str(center)),
+    )
+    assert model_admin.action_checkbox(center) == expected
+    assert "&lt;中心&gt;" in model_admin.action_checkbox(center)
