@@ -1,15 +1,18 @@
 """ModelAdmin base that asks core.access for every queryset, permission and choice list."""
 
+import hashlib
 import html
 
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
-from django.core.exceptions import ValidationError
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -70,6 +73,30 @@ class PageFirstPaginator(Paginator):
     ids, then only those rows are read with their related rows. Joined before the LIMIT,
     PostgreSQL joins and sorts every row in scope (4,400 hour records of a center: 15 ms -> 3 ms).
     """
+
+    # A count of this many rows or more is kept for a minute: counting 50,000 users takes 9 ms on
+    # every page, and nobody reads "50,012 users" a minute late. Smaller counts are always exact,
+    # so a record just added shows up in a center's list at once.
+    KEEP_COUNTS_FROM = 10_000
+    COUNT_KEPT_SECONDS = 60
+
+    @cached_property
+    def count(self) -> int:
+        rows = self.object_list
+        if not isinstance(rows, QuerySet):
+            return super().count
+        try:
+            sql, params = rows.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:
+            return 0
+        key = "admin-count:" + hashlib.sha256(repr((rows.db, sql, params)).encode()).hexdigest()
+        kept = cache.get(key)
+        if kept is not None:
+            return kept
+        counted = rows.count()
+        if counted >= self.KEEP_COUNTS_FROM:
+            cache.set(key, counted, self.COUNT_KEPT_SECONDS)
+        return counted
 
     def page(self, number):
         number = self.validate_number(number)

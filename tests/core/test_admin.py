@@ -193,3 +193,21 @@ def test_the_row_checkbox_is_what_format_html_builds_with_the_name_escaped(world
     )
     assert model_admin.action_checkbox(center) == expected
     assert "&lt;中心&gt;" in model_admin.action_checkbox(center)
+
+
+def test_a_large_changelist_count_is_kept_a_minute_and_a_small_one_is_always_exact(world, monkeypatch):
+    from core.admin_scoping import PageFirstPaginator
+    from core.models import Center
+    from tests.factories import CenterFactory
+
+    def count():
+        return PageFirstPaginator(Center.objects.order_by("pk"), 50).count
+
+    before = Center.objects.count()
+    CenterFactory()
+    assert count() == before + 1  # below the threshold: exact every time
+    monkeypatch.setattr(PageFirstPaginator, "KEEP_COUNTS_FROM", 2)
+    kept = count()
+    CenterFactory()
+    assert count() == kept  # at or over it: kept for a minute
+    assert PageFirstPaginator(Center.objects.filter(pk__gt=0).order_by("pk"), 50).count == kept + 1
