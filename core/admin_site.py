@@ -10,6 +10,7 @@ request, and they are still asked on every page; the sidebar is looked up by wha
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -22,6 +23,11 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 
 SIDEBARS_KEPT = 256
+# A user's list of apps and models is kept this long. It is keyed by their roles, so a role
+# granted or taken shows at once; only Django's own permissions (which the portal's staff do not
+# use) could show a minute late, in the sidebar alone: every page still asks before it answers.
+APP_LIST_KEPT_SECONDS = 60
+APP_LISTS_KEPT = 1024
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,7 @@ class NeighborhoodAdminSite(admin.AdminSite):
         super().__init__(name)
         self._entries: dict[tuple, list[_Entry]] = {}
         self._sidebars: dict[tuple, str] = {}
+        self._app_lists: dict[tuple, tuple[float, list]] = {}
 
     def register(self, model_or_iterable, admin_class=None, **options):
         super().register(model_or_iterable, admin_class, **options)
@@ -54,6 +61,34 @@ class NeighborhoodAdminSite(admin.AdminSite):
         """A model (re)registered: the entries hold its ModelAdmin, so they are worked out again."""
         self._entries.clear()
         self._sidebars.clear()
+        self._app_lists.clear()
+
+    def get_app_list(self, request, app_label=None):
+        """Django's list, kept a minute per user, language and roles (asked on every admin page:
+        five permission questions a model, and a query for Django's own permissions)."""
+        from . import access  # models: not importable while the admin app itself loads
+
+        user = request.user
+        if app_label is not None or not getattr(user, "is_authenticated", False):
+            return super().get_app_list(request, app_label)
+        key = (
+            user.pk,
+            get_language(),
+            get_script_prefix(),
+            access.assignments(user).roles,
+            user.is_active,
+            user.is_superuser,
+            user.is_staff,
+        )
+        now = time.monotonic()
+        kept = self._app_lists.get(key)
+        if kept is not None and now - kept[0] < APP_LIST_KEPT_SECONDS:
+            return kept[1]
+        app_list = super().get_app_list(request)
+        if len(self._app_lists) >= APP_LISTS_KEPT:
+            self._app_lists.clear()
+        self._app_lists[key] = (now, app_list)
+        return app_list
 
     def each_context(self, request):
         context = super().each_context(request)

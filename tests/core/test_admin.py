@@ -211,3 +211,27 @@ def test_a_large_changelist_count_is_kept_a_minute_and_a_small_one_is_always_exa
     CenterFactory()
     assert count() == kept  # at or over it: kept for a minute
     assert PageFirstPaginator(Center.objects.filter(pk__gt=0).order_by("pk"), 50).count == kept + 1
+
+
+def test_the_kept_app_list_follows_a_role_granted_at_once(db, rf):
+    from django.contrib import admin
+    from django.contrib.admin import AdminSite
+
+    from core.models import Role
+    from core.services import grant_role
+    from tests.factories import CenterFactory, UserFactory
+
+    site = admin.site._wrapped if hasattr(admin.site, "_wrapped") else admin.site
+    user = UserFactory(is_staff=True)
+
+    def labels():
+        request = rf.get("/admin/")
+        request.user = type(user).objects.get(pk=user.pk)  # a fresh user object, as each request has
+        theirs = {app["app_label"] for app in AdminSite._build_app_dict(site, request).values()}
+        return {app["app_label"] for app in site.get_app_list(request)}, theirs
+
+    before, theirs = labels()
+    assert before == theirs
+    grant_role(user=user, role=Role.CENTER_MANAGER, center=CenterFactory())
+    after, theirs = labels()
+    assert after == theirs and after != before
