@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.access import FIELD_WORKERS, NOBODY, governed
@@ -210,10 +211,11 @@ class Recipient(models.Model):
         ]
 
     def __str__(self) -> str:
+        # gettext, not the module's lazy _: this runs for every row of the admin's lists.
         if self.anonymised_at:
-            return _("Anonymised record #%(id)s") % {"id": self.pk}
+            return gettext("Anonymised record #%(id)s") % {"id": self.pk}
         if self.birth_year:
-            return _("%(name)s (born %(year)s)") % {"name": self.name, "year": self.birth_year}
+            return gettext("%(name)s (born %(year)s)") % {"name": self.name, "year": self.birth_year}
         return self.name
 
     @property

@@ -86,6 +86,8 @@ def _items(cl, result, columns, shown: dict):
                         result_repr = shown[key]
                     except (KeyError, TypeError):  # TypeError: a value that cannot be a key
                         result_repr = display_for_field(value, f, empty_value_display, avoid_link=column.link)
+                        if isinstance(result_repr, Promise):
+                            result_repr = str(result_repr)  # a choice's label: translated once a page
                         with contextlib.suppress(TypeError):
                             shown[key] = result_repr
                 if isinstance(f, (models.DateField, models.TimeField, models.ForeignKey)):
