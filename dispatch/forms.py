@@ -1,5 +1,7 @@
 """Forms for residents (the request form, the SMS code, the rating) and for the dispatch desk."""
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -223,7 +225,7 @@ class AssignForm(forms.Form):
 
     def clean_pick(self):
         kind, _sep, pk = self.cleaned_data["pick"].partition(":")
-        if kind not in self.LOOKUPS or not pk.isdigit() or len(pk) > 18:
+        if kind not in self.LOOKUPS or not re.fullmatch(r"[0-9]{1,18}", pk):
             raise forms.ValidationError(_("Choose whom to give the request to."), code="invalid")
         target = self.LOOKUPS[kind](user=self.user).filter(pk=int(pk)).first()
         if target is None:

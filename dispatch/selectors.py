@@ -1,5 +1,6 @@
 """Reads for service requests, sites and supplies; visibility is applied here, once."""
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -154,6 +155,7 @@ def may_rate_online(*, user: User, request: ServiceRequest) -> bool:
 
 # ------------------------------------------------------------------ choosing an assignee
 CANDIDATES_SHOWN = 6
+PHONE = re.compile(r"1[0-9]{10}")
 
 
 def get_request_to_assign(*, user: User, pk: int) -> ServiceRequest | None:
@@ -304,7 +306,8 @@ class VolunteerMatch:
 def assign_candidates(*, user: User, request: ServiceRequest, q: str = "") -> dict[str, list]:
     """Who could take a new request, best first, among those ``user`` may assign: one query a kind,
     with the skills that fit its category as a subquery. Without ``q`` the volunteers are those near
-    the request; with it, everyone in scope whose name (or a volunteer's number) contains ``q``."""
+    the request; with it, everyone in scope whose name contains ``q`` (or a volunteer whose whole
+    mobile number it is)."""
     skills = skills_for_category(request.category)
     skill_ids = skills.values("pk") if CATEGORY_SKILL_WORDS.get(request.category) else None
     return {
@@ -338,9 +341,15 @@ def candidate_volunteers(
     open_tasks = count_of(
         Assignment.objects.filter(volunteer_id=OuterRef("pk"), response__in=Assignment.ACTIVE)
     )
-    qs = assignable_volunteers(user=user).filter(user__is_active=True)
+    qs = assignable_volunteers(user=user)
     if q:
-        qs = qs.filter(Q(user__real_name__icontains=q) | Q(user__phone__contains=q))
+        # A whole mobile number finds its volunteer; part of one finds nothing (the lists show
+        # numbers masked, and digits guessed one at a time would unmask them).
+        qs = qs.filter(
+            Q(user__real_name__icontains=q) | Q(user__phone=q)
+            if PHONE.fullmatch(q)
+            else Q(user__real_name__icontains=q)
+        )
     else:
         qs = qs.filter(Q(center__street_id=request.center.street_id) | serves)
     qs = (
@@ -410,7 +419,8 @@ def candidate_vehicles(
 
 
 def assignable_volunteers(*, user: User) -> QuerySet[Volunteer]:
-    return access.scope(user, Volunteer.objects.filter(is_active=True).select_related("user"), "view")
+    volunteers = Volunteer.objects.filter(is_active=True, user__is_active=True).select_related("user")
+    return access.scope(user, volunteers, "view")
 
 
 def assignable_teams(*, user: User) -> QuerySet[Team]:

@@ -37,10 +37,12 @@ def pytest_collection_modifyitems(session, config, items):
 @pytest.fixture(autouse=True)
 def _clean_outbox_and_cache():
     """Each test starts with no sent texts and fresh rate-limit counters."""
+    from django.contrib import admin
     from django.core.cache import cache
 
     MemorySmsBackend.outbox.clear()
     cache.clear()
+    getattr(admin.site, "_wrapped", admin.site)._app_lists.clear()  # kept a minute per user
     yield
     MemorySmsBackend.outbox.clear()
 

@@ -92,7 +92,7 @@ class VolunteerAdmin(ScopedAdmin):
     list_display = ["name", "phone", "center", "balance", "registered_at", "is_active"]
     list_filter = ["is_active", ("center", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["user", "center"]
-    search_fields = ["user__real_name", "user__phone"]
+    search_fields = ["user__real_name", "=user__phone"]  # a whole number: the list masks them
     fields = [
         "user",
         "center",

@@ -1,5 +1,7 @@
 """The dispatch desk for staff: requests, assigning, states, call-backs, recording, supplies."""
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -77,7 +79,7 @@ def _after_change(request: HttpRequest, service_request, message: str) -> HttpRe
 def _picked(value) -> dict:
     """The candidate chosen before the form came back with an error, to keep it checked."""
     kind, _sep, pk = str(value or "").partition(":")
-    return {"picked_kind": kind, "picked_pk": int(pk) if pk.isdigit() and len(pk) < 19 else None}
+    return {"picked_kind": kind, "picked_pk": int(pk) if re.fullmatch(r"[0-9]{1,18}", pk) else None}
 
 
 @staff_required
@@ -89,7 +91,7 @@ def desk_assign(request: HttpRequest, pk: int) -> HttpResponse:
     if service_request.status != Status.NEW:
         messages.info(request, _("This request has already been assigned or closed."))
         return redirect(service_request.get_desk_url())
-    form = AssignForm(request.POST or None, user=request.user)
+    form = AssignForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.assign_request(

@@ -250,7 +250,39 @@ def test_assign_page_finds_a_volunteer_by_name(db, client, world):
     client.force_login(world.user("worker"))
     page = client.get(reverse("dispatch:desk_assign", args=[request.pk]), {"q": "钱阿"}).content.decode()
     assert f'value="volunteer:{named.pk}"' in page and "孙叔叔" not in page
-    assert "钱阿" in page  # the search box keeps what was typed
+    assert 'value="钱阿"' in page  # the search box keeps what was typed
+
+
+@pytest.mark.parametrize(
+    "pick", ["volunteer:²", "volunteer:abc", "x:1", "volunteer:", "", "site:99999999999999999999"]
+)
+def test_a_malformed_choice_is_refused_with_a_message(db, client, world, pick):
+    request = make_request(world.center_a)
+    client.force_login(world.user("worker"))
+    response = client.post(reverse("dispatch:desk_assign", args=[request.pk]), {"pick": pick, "note": "n-1"})
+    assert response.status_code == 200
+    assert "请选择把求助派给谁" in response.content.decode() and "n-1" in response.content.decode()
+    assert not Assignment.objects.filter(request=request).exists()
+
+
+def test_part_of_a_phone_number_finds_no_volunteer_and_the_whole_number_does(db, client, world):
+    request = make_request(world.center_a)
+    volunteer = VolunteerFactory(center=world.center_a, user=UserFactory(phone="13912345678"))
+    client.force_login(world.user("worker"))
+    url = reverse("dispatch:desk_assign", args=[request.pk])
+    assert f'value="volunteer:{volunteer.pk}"' not in client.get(url, {"q": "1391234"}).content.decode()
+    assert f'value="volunteer:{volunteer.pk}"' in client.get(url, {"q": "13912345678"}).content.decode()
+
+
+def test_a_volunteer_whose_account_is_disabled_cannot_be_assigned(db, client, world):
+    request = make_request(world.center_a)
+    volunteer = VolunteerFactory(center=world.center_a, user=UserFactory(is_active=False))
+    client.force_login(world.user("worker"))
+    response = client.post(
+        reverse("dispatch:desk_assign", args=[request.pk]), {"pick": f"volunteer:{volunteer.pk}"}
+    )
+    assert response.status_code == 200 and "这个选项已不可用" in response.content.decode()
+    assert not Assignment.objects.filter(request=request).exists()
 
 
 def test_assigning_without_choosing_says_what_is_missing(db, client, world):
