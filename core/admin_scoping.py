@@ -68,6 +68,13 @@ class FastLinksChangeList(ChangeList):
             ).split(str(self.PLACEHOLDER))
         return str(pk).join(template)
 
+    def apply_select_related(self, qs):
+        """Only the columns the list shows, when the admin names them (``list_only``): a visit's
+        notes or a recipient's address are not read for a list that shows neither."""
+        qs = super().apply_select_related(qs)
+        only = getattr(self.model_admin, "list_only", None)
+        return qs.only(*only) if only else qs
+
 
 class PageFirstPaginator(Paginator):
     """A page's rows found by their ids first: the scoped, ordered query alone picks the page's

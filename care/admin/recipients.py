@@ -99,6 +99,13 @@ class RecipientAdmin(CareAdmin):
         "consent_display",
     ]
     list_select_related = ["center", "social_worker"]
+    # The list reads what it shows (phone and ID number only to mask them): not health notes,
+    # guardians or family contacts.
+    list_only = [
+        *("name", "birth_year", "anonymised_at", "risk_tier", "lives_alone", "very_old"),
+        *("phone", "id_number", "next_visit_due", "center__name"),
+        *("social_worker__real_name", "social_worker__phone", "social_worker__email"),
+    ]
     list_filter = [CenterFilter, DueFilter, "risk_tier", "status", "lives_alone", "very_old"]
     search_fields = ["name", "=phone", "=id_number"]
     ordering = ["next_visit_due", "id"]

@@ -55,6 +55,11 @@ class VisitAdmin(CareAdmin):
     ]
     list_display_links = ["visited_on", "recipient_name"]
     list_select_related = ["recipient", "center", "visited_by"]
+    list_only = [
+        *("visited_on", "kind", "duration_minutes", "mood", "crisis"),
+        *("recipient__name", "recipient__birth_year", "recipient__anonymised_at", "center__name"),
+        *("visited_by__real_name", "visited_by__phone", "visited_by__email"),
+    ]
     list_filter = [VisitCenterFilter, "kind", "crisis", "mood", "visited_on"]
     search_fields = ["recipient__name"]
     ordering = ["-visited_on", "-id"]

@@ -55,8 +55,8 @@ def _columns(cl) -> list[_Column]:
     return columns
 
 
-def _items(cl, result, columns, shown: dict):
-    empty = cl.model_admin.get_empty_value_display()
+def _items(cl, result, columns, shown: dict, empty: str):
+    """A row's cells as HTML text (each value escaped here; the row is marked safe as a whole)."""
     for column in columns:
         classes = column.classes
         try:
@@ -104,7 +104,7 @@ def _items(cl, result, columns, shown: dict):
                         {"preserved_filters": cl.preserved_filters, "opts": cl.opts}, url
                     )
                 cell = f'<a href="{conditional_escape(url)}">{cell}</a>'
-        yield mark_safe(f'<{column.tag} class="{html.escape(" ".join(classes))}">{cell}</{column.tag}>')
+        yield f'<{column.tag} class="{html.escape(" ".join(classes))}">{cell}</{column.tag}>'  # escaped above
 
 
 def _display_value(name: str, value, empty: str, boolean: bool, shown: dict):
@@ -135,19 +135,24 @@ def _escaped(value) -> str:
     return html.escape(str(value))
 
 
+def _row(cl, result, columns, shown: dict, empty: str) -> admin_list.ResultList:
+    """One row as Django's template expects it (a list of cells), its cells joined into one:
+    ``change_list_results.html`` then renders one item a row instead of one a cell."""
+    return admin_list.ResultList(None, [mark_safe("".join(_items(cl, result, columns, shown, empty)))])
+
+
 def result_list(cl):
     if getattr(cl, "formset", None) or cl.is_popup or cl.to_field:
         return admin_list.result_list(cl)
     headers = list(admin_list.result_headers(cl))
     columns, shown = _columns(cl), {}
+    empty = cl.model_admin.get_empty_value_display()
     return {
         "cl": cl,
         "result_hidden_fields": list(admin_list.result_hidden_fields(cl)),
         "result_headers": headers,
         "num_sorted_fields": sum(1 for h in headers if h["sortable"] and h["sorted"]),
-        "results": [
-            admin_list.ResultList(None, _items(cl, result, columns, shown)) for result in cl.result_list
-        ],
+        "results": [_row(cl, result, columns, shown, empty) for result in cl.result_list],
     }
 
 

@@ -362,6 +362,26 @@ def test_the_recipients_changelist_costs_the_same_queries_for_1_and_50_recipient
     assert_flat_queries(client, reverse("admin:care_recipient_changelist"), add_rows)
 
 
+def test_the_recipient_and_visit_lists_read_no_notes_guardians_or_family_contacts(world, client):
+    """Least privilege down to the columns: a list reads what it shows (the masked phone and ID
+    number), never health notes, guardians, family contacts or a visit's observations."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    worker = world.user("worker")
+    recipient = sensitive_recipient(world.center_a, worker, name="列表对象")
+    VisitFactory(recipient=recipient, visited_by=worker)
+    client.force_login(worker)
+    for model in ("recipient", "visit"):
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get(reverse(f"admin:care_{model}_changelist"))
+        assert page.status_code == 200 and "列表对象" in page.content.decode()
+        read = " ".join(q["sql"] for q in ctx.captured_queries)
+        for column in ("health_notes", "guardian_name", "family_contacts", "actual_address", "observations"):
+            assert f'"{column}"' not in read, (model, column)
+    assert recipient.masked_phone in client.get(reverse("admin:care_recipient_changelist")).content.decode()
+
+
 def test_the_referrals_changelist_is_flat_too(world, client):
     worker = world.user("worker")
     client.force_login(worker)
