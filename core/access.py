@@ -122,6 +122,16 @@ def visible_centers(user, roles=ALL_STAFF) -> QuerySet[Center]:
     return Center.objects.filter(id__in=center_ids(user, roles))
 
 
+def center_choices(user, roles=ALL_STAFF) -> list[tuple[int, str]]:
+    """(id, name) of ``visible_centers``, in the centers' order. A member of one center (most
+    social workers) has it in their role assignments already: no query."""
+    held = [a for a in assignments(user) if a.role in roles]
+    centers = {a.center_id: a.center for a in held if a.center_id}
+    if len(centers) == 1 and not is_district_wide(user) and not any(a.street_id for a in held):
+        return [(center.pk, center.name) for center in centers.values()]
+    return list(visible_centers(user, roles).values_list("pk", "name"))
+
+
 def visible_streets(user, roles=ALL_STAFF) -> QuerySet[Street]:
     if is_district_wide(user):
         return Street.objects.all()

@@ -34,8 +34,7 @@ class CenterFilter(admin.SimpleListFilter):
     path = "center"
 
     def lookups(self, request, model_admin):
-        centers = access.visible_centers(request.user, access.FIELD_WORKERS)
-        return list(centers.values_list("pk", "name"))
+        return access.center_choices(request.user, access.FIELD_WORKERS)
 
     def queryset(self, request, queryset):
         if not self.value():

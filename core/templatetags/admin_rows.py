@@ -11,20 +11,27 @@ with editable columns, pop-ups and ``to_field`` links are left to Django.
 
 import contextlib
 import datetime
+import functools
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import template
 from django.contrib.admin.templatetags import admin_list
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.templatetags.base import InclusionAdminNode
-from django.contrib.admin.utils import display_for_field, display_for_value, lookup_field
-from django.core.exceptions import ObjectDoesNotExist
+from django.contrib.admin.utils import (
+    FieldIsAForeignKeyColumnName,
+    _get_non_gfk_field,
+    display_for_field,
+    display_for_value,
+    lookup_field,
+)
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch
 from django.utils.functional import Promise
-from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 register = template.Library()
 
@@ -32,9 +39,28 @@ register = template.Library()
 @dataclass
 class _Column:
     name: str
-    classes: list[str]
+    classes: tuple[str, ...]
     link: bool
     tag: str
+    # How ``lookup_field`` finds the value, decided once: a model field, or a method of the admin
+    # (neither: ``lookup_field`` is asked for every row).
+    field: models.Field | None = None
+    method: Callable | None = None
+
+
+def _lookup(cl, name) -> tuple[models.Field | None, Callable | None]:
+    """``lookup_field``'s first decisions, which depend only on the column."""
+    try:
+        return _get_non_gfk_field(cl.opts, name), None
+    except (FieldDoesNotExist, FieldIsAForeignKeyColumnName):
+        if not callable(name) and name != "__str__" and hasattr(cl.model_admin, name):
+            return None, getattr(cl.model_admin, name)
+        return None, None
+
+
+@functools.lru_cache(maxsize=512)
+def _class_attribute(classes: tuple[str, ...]) -> str:
+    return html.escape(" ".join(classes))
 
 
 def _columns(cl) -> list[_Column]:
@@ -51,7 +77,8 @@ def _columns(cl) -> list[_Column]:
         if link:
             tag = "th" if first else "td"
             first = False
-        columns.append(_Column(name, [f"field-{admin_list._coerce_field_name(name, index)}"], link, tag))
+        classes = (f"field-{admin_list._coerce_field_name(name, index)}",)
+        columns.append(_Column(name, classes, link, tag, *_lookup(cl, name)))
     return columns
 
 
@@ -60,7 +87,12 @@ def _items(cl, result, columns, shown: dict, empty: str):
     for column in columns:
         classes = column.classes
         try:
-            f, attr, value = lookup_field(column.name, result, cl.model_admin)
+            if column.field is not None:
+                f, attr, value = column.field, None, getattr(result, column.name)
+            elif column.method is not None:
+                f, attr, value = None, column.method, column.method(result)
+            else:
+                f, attr, value = lookup_field(column.name, result, cl.model_admin)
         except ObjectDoesNotExist:
             result_repr = empty
         else:
@@ -69,13 +101,13 @@ def _items(cl, result, columns, shown: dict, empty: str):
                 value = ""
             if f is None or f.auto_created:
                 if column.name == "action_checkbox":
-                    classes = ["action-checkbox"]
+                    classes = ("action-checkbox",)
                 boolean = getattr(attr, "boolean", False)
                 if isinstance(attr, property) and hasattr(attr, "fget"):
                     boolean = getattr(attr.fget, "boolean", False)
                 result_repr = _display_value(column.name, value, empty_value_display, boolean, shown)
                 if isinstance(value, (datetime.date, datetime.time)):
-                    classes = [*classes, "nowrap"]
+                    classes = (*classes, "nowrap")
             else:
                 if isinstance(f.remote_field, models.ManyToOneRel):
                     field_val = getattr(result, f.name)
@@ -91,7 +123,7 @@ def _items(cl, result, columns, shown: dict, empty: str):
                         with contextlib.suppress(TypeError):
                             shown[key] = result_repr
                 if isinstance(f, (models.DateField, models.TimeField, models.ForeignKey)):
-                    classes = [*classes, "nowrap"]
+                    classes = (*classes, "nowrap")
         cell = _escaped(result_repr)
         if column.link:
             try:
@@ -103,8 +135,8 @@ def _items(cl, result, columns, shown: dict, empty: str):
                     url = add_preserved_filters(
                         {"preserved_filters": cl.preserved_filters, "opts": cl.opts}, url
                     )
-                cell = f'<a href="{conditional_escape(url)}">{cell}</a>'
-        yield f'<{column.tag} class="{html.escape(" ".join(classes))}">{cell}</{column.tag}>'  # escaped above
+                cell = f'<a href="{html.escape(url)}">{cell}</a>'  # an address is plain text
+        yield f'<{column.tag} class="{_class_attribute(classes)}">{cell}</{column.tag}>'  # escaped above
 
 
 def _display_value(name: str, value, empty: str, boolean: bool, shown: dict):
@@ -138,7 +170,8 @@ def _escaped(value) -> str:
 def _row(cl, result, columns, shown: dict, empty: str) -> admin_list.ResultList:
     """One row as Django's template expects it (a list of cells), its cells joined into one:
     ``change_list_results.html`` then renders one item a row instead of one a cell."""
-    return admin_list.ResultList(None, [mark_safe("".join(_items(cl, result, columns, shown, empty)))])
+    # SafeString, not mark_safe: the same for a str, without the check for lazy text.
+    return admin_list.ResultList(None, [SafeString("".join(_items(cl, result, columns, shown, empty)))])
 
 
 def result_list(cl):

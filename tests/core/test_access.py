@@ -82,3 +82,26 @@ def test_a_scope_of_several_branches_is_their_union_read_on_the_models_own_colum
     if connection.vendor == "postgresql":
         sql = str(visible.query)
         assert "UNION" not in sql and sql.count("= ANY(ARRAY(") == 4
+
+
+def test_center_choices_are_the_visible_centers_in_order_and_a_one_center_worker_costs_no_query(
+    world, django_assert_num_queries
+):
+    sibling = CenterFactory(community__street=world.center_a.street)
+    two_centers = UserFactory()
+    grant_role(user=two_centers, role=Role.SOCIAL_WORKER, center=world.center_a)
+    grant_role(user=two_centers, role=Role.SOCIAL_WORKER, center=world.center_b)
+    for user in (world.user("worker"), world.user("street"), world.user("district"), two_centers):
+        expected = list(access.visible_centers(user, access.FIELD_WORKERS).values_list("pk", "name"))
+        assert access.center_choices(user, access.FIELD_WORKERS) == expected
+    assert access.center_choices(world.user("street"), access.FIELD_WORKERS) != [
+        (world.center_a.pk, world.center_a.name)
+    ]
+    assert sibling.pk in {pk for pk, _name in access.center_choices(world.user("street"))}
+
+    worker = world.user("worker")
+    access.assignments(worker)  # loaded once a request, by the permission checks
+    with django_assert_num_queries(0):
+        assert access.center_choices(worker, access.FIELD_WORKERS) == [
+            (world.center_a.pk, world.center_a.name)
+        ]
