@@ -243,6 +243,11 @@ else:
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery closes the database connection after every task unless told to reuse it; a new PostgreSQL
+# backend for each task cost a center report a third of its time, and two workers reconnecting slowed
+# each other down. Connections are kept as Django keeps them between requests (CONN_MAX_AGE, health
+# checks: neighborhood.celery) and renewed at the latest every 1,000 tasks.
+CELERY_DB_REUSE_MAX = 1000
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
