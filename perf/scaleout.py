@@ -96,6 +96,12 @@ class Host:
              "--dports", ports, "-j", "SNAT", "--to-source", "127.0.0.1"),
         ]  # fmt: skip
 
+    def _remove_nat_rules(self) -> None:
+        for rule in self._nat_rules():
+            # A rule left by an interrupted run is removed too (each -D removes one copy).
+            while _iptables("-t", "nat", "-D", *rule, check=False).returncode == 0:
+                pass
+
     def up(self) -> None:
         self.down()
         _ip("netns", "add", self.ns)
@@ -107,12 +113,18 @@ class Host:
         _ip("netns", "exec", self.ns, "ip", "link", "set", self.peer, "up")
         _ip("netns", "exec", self.ns, "ip", "link", "set", "lo", "up")
         if self.forwarding == "nat":
-            # Packets to 127.0.0.1 that arrive on the veth are dropped as martians unless allowed here
-            # (for this interface only; the setting goes with it).
-            Path(f"/proc/sys/net/ipv4/conf/{self.veth}/route_localnet").write_text("1\n")
-            for rule in self._nat_rules():
-                _iptables("-t", "nat", "-A", *rule)
-            return
+            try:
+                # Packets to 127.0.0.1 that arrive on the veth are dropped as martians unless allowed
+                # here (for this interface only; the setting goes with it).
+                Path(f"/proc/sys/net/ipv4/conf/{self.veth}/route_localnet").write_text("1\n")
+                for rule in self._nat_rules():
+                    _iptables("-t", "nat", "-A", *rule)
+                return
+            except (OSError, subprocess.CalledProcessError):
+                self._remove_nat_rules()
+                self.forwarding = "relay"  # this kernel or sandbox refuses: relay with socat instead
+            if not shutil.which("socat"):
+                raise RuntimeError("kernel NAT refused and socat is not installed (apt-get install socat)")
         for port in PORTS:
             self.forwarders.append(
                 start(
@@ -131,10 +143,7 @@ class Host:
             stop(proc)
         self.forwarders = []
         if self.forwarding == "nat":
-            for rule in self._nat_rules():
-                # A rule left by an interrupted run is removed too (each -D removes one copy).
-                while _iptables("-t", "nat", "-D", *rule, check=False).returncode == 0:
-                    pass
+            self._remove_nat_rules()
         _ip("link", "del", self.veth, check=False)
         _ip("netns", "del", self.ns, check=False)
 
@@ -282,7 +291,7 @@ def measure_scaleout(context) -> None:
     speedup = round(seconds_with[1] / seconds_with[2], 2)
     run.sections["scaleout"] = {
         "network": str(net),
-        "forwarding": forwarding,
+        "forwarding": hosts[0].forwarding,
         "hosts": [
             {"namespace": h.ns, "address": h.ns_ip, "database_and_broker_at": h.host_ip} for h in hosts
         ],
