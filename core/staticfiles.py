@@ -23,6 +23,12 @@ class ManifestStaticStorage(CompressedManifestStaticFilesStorage):
             return url
 
     def load_manifest(self):
-        # Collectstatic reloads the manifest after writing it: the addresses kept may have changed.
         self._urls = {}
         return super().load_manifest()
+
+    def post_process(self, *args, **kwargs):
+        # collectstatic hashes the files anew (and writes the manifest) without reloading it: the
+        # addresses kept before may have changed.
+        self._urls = {}
+        yield from super().post_process(*args, **kwargs)
+        self._urls = {}

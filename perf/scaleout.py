@@ -18,6 +18,7 @@ change in the machine's load during the phase weighs on both sides.
 from __future__ import annotations
 
 import ipaddress
+import shlex
 import shutil
 import subprocess
 import time
@@ -59,6 +60,20 @@ def _iptables(*args: str, check: bool = True) -> subprocess.CompletedProcess:
     return subprocess.run(["iptables", *args], capture_output=True, text=True, check=check, timeout=20)
 
 
+NAT_TAG = "nbbench"  # every NAT rule of this phase carries this comment
+
+
+def remove_nat_rules() -> None:
+    """Delete every NAT rule this phase ever added, this run's or one a killed run left behind."""
+    if not shutil.which("iptables"):
+        return
+    listed = _iptables("-t", "nat", "-S", check=False).stdout.splitlines()
+    for line in listed:
+        words = shlex.split(line)
+        if words[:1] == ["-A"] and NAT_TAG in words:
+            _iptables("-t", "nat", "-D", *words[1:], check=False)
+
+
 def kernel_nat_available() -> bool:
     """iptables can write the nat table here (installed, and the kernel lets this sandbox use it)."""
     if not shutil.which("iptables"):
@@ -91,16 +106,12 @@ class Host:
         return [
             # (table chain, match..., target): the same tuple adds (-A) and deletes (-D) the rule.
             ("PREROUTING", "-i", self.veth, "-p", "tcp", "-d", self.host_ip, "-m", "multiport",
-             "--dports", ports, "-j", "DNAT", "--to-destination", "127.0.0.1"),
+             "--dports", ports, "-m", "comment", "--comment", NAT_TAG,
+             "-j", "DNAT", "--to-destination", "127.0.0.1"),
             ("INPUT", "-s", self.ns_ip, "-d", "127.0.0.1", "-p", "tcp", "-m", "multiport",
-             "--dports", ports, "-j", "SNAT", "--to-source", "127.0.0.1"),
+             "--dports", ports, "-m", "comment", "--comment", NAT_TAG,
+             "-j", "SNAT", "--to-source", "127.0.0.1"),
         ]  # fmt: skip
-
-    def _remove_nat_rules(self) -> None:
-        for rule in self._nat_rules():
-            # A rule left by an interrupted run is removed too (each -D removes one copy).
-            while _iptables("-t", "nat", "-D", *rule, check=False).returncode == 0:
-                pass
 
     def up(self) -> None:
         self.down()
@@ -113,18 +124,12 @@ class Host:
         _ip("netns", "exec", self.ns, "ip", "link", "set", self.peer, "up")
         _ip("netns", "exec", self.ns, "ip", "link", "set", "lo", "up")
         if self.forwarding == "nat":
-            try:
-                # Packets to 127.0.0.1 that arrive on the veth are dropped as martians unless allowed
-                # here (for this interface only; the setting goes with it).
-                Path(f"/proc/sys/net/ipv4/conf/{self.veth}/route_localnet").write_text("1\n")
-                for rule in self._nat_rules():
-                    _iptables("-t", "nat", "-A", *rule)
-                return
-            except (OSError, subprocess.CalledProcessError):
-                self._remove_nat_rules()
-                self.forwarding = "relay"  # this kernel or sandbox refuses: relay with socat instead
-            if not shutil.which("socat"):
-                raise RuntimeError("kernel NAT refused and socat is not installed (apt-get install socat)")
+            # Packets to 127.0.0.1 that arrive on the veth are dropped as martians unless allowed here
+            # (for this interface only; the setting goes with it).
+            Path(f"/proc/sys/net/ipv4/conf/{self.veth}/route_localnet").write_text("1\n")
+            for rule in self._nat_rules():
+                _iptables("-t", "nat", "-A", *rule)
+            return
         for port in PORTS:
             self.forwarders.append(
                 start(
@@ -142,8 +147,6 @@ class Host:
         for proc in self.forwarders:
             stop(proc)
         self.forwarders = []
-        if self.forwarding == "nat":
-            self._remove_nat_rules()
         _ip("link", "del", self.veth, check=False)
         _ip("netns", "del", self.ns, check=False)
 
@@ -157,7 +160,6 @@ class Host:
             "DATABASE_URL": f"postgres://{user}{password}@{self.host_ip}:5432/{db['NAME']}",
             "CELERY_BROKER_URL": f"redis://{self.host_ip}:6379/{broker_db}",
             "REDIS_URL": f"redis://{self.host_ip}:6379/{cache_db}",
-            "PGOPTIONS": "-c max_parallel_workers_per_gather=0",
         }
 
     def worker(self):
@@ -233,6 +235,32 @@ def _drain(work: dict, reminder_count: int, timeout: float) -> tuple[float, int,
     return time.monotonic() - work["started"], reports_done - failed, reminders_done
 
 
+def _hosts_up(net: ipaddress.IPv4Network, forwarding: str) -> list[Host]:
+    """Both hosts, forwarding the same way: with kernel NAT, or, if the kernel refuses it for either,
+    both with the socat relay (a comparison of one against two needs the same path for all)."""
+    remove_nat_rules()
+    hosts = [Host(0, net, forwarding), Host(1, net, forwarding)]
+    try:
+        for host in hosts:
+            host.up()
+        return hosts
+    except (OSError, subprocess.SubprocessError):
+        for host in hosts:
+            host.down()
+        remove_nat_rules()
+        if forwarding != "nat" or not shutil.which("socat"):
+            raise
+    hosts = [Host(0, net, "relay"), Host(1, net, "relay")]
+    try:
+        for host in hosts:
+            host.up()
+    except BaseException:
+        for host in hosts:
+            host.down()
+        raise
+    return hosts
+
+
 def measure_scaleout(context) -> None:
     from core.models import Center
 
@@ -252,11 +280,9 @@ def measure_scaleout(context) -> None:
     residents = residents_with_phones()
     mark_due_as_sent(timezone.now())
     net = _free_net()
-    hosts = [Host(0, net, forwarding), Host(1, net, forwarding)]
+    hosts = _hosts_up(net, forwarding)
     rounds = []
     try:
-        for host in hosts:
-            host.up()
         # One worker, two, two, one: a change in the machine's load during the phase weighs on both.
         for i, n in enumerate(ORDER):
             purge_broker()
@@ -287,11 +313,12 @@ def measure_scaleout(context) -> None:
     finally:
         for host in hosts:
             host.down()
+        remove_nat_rules()
     seconds_with = {n: sum(r["seconds"] for r in rounds if r["workers"] == n) for n in (1, 2)}
     speedup = round(seconds_with[1] / seconds_with[2], 2)
     run.sections["scaleout"] = {
         "network": str(net),
-        "forwarding": hosts[0].forwarding,
+        "forwarding": hosts[0].forwarding,  # the same for both hosts
         "hosts": [
             {"namespace": h.ns, "address": h.ns_ip, "database_and_broker_at": h.host_ip} for h in hosts
         ],

@@ -41,8 +41,7 @@ def test_a_new_manifest_drops_the_addresses_kept(collected):
     before = storage.url("css/site.css")
     storage.delete("css/site.css")
     storage.save("css/site.css", ContentFile(b"body { color: navy; }"))
-    list(storage.post_process({"css/site.css": (storage, "css/site.css")}))
-    storage.hashed_files, storage.manifest_hash = storage.load_manifest()
+    list(storage.post_process({"css/site.css": (storage, "css/site.css")}))  # as collectstatic does
     assert storage.url("css/site.css") != before
 
 

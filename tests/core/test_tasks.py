@@ -33,7 +33,8 @@ def test_a_real_worker_keeps_its_database_connection_from_one_task_to_the_next(c
     def worker_backends() -> set[int]:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                " AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
             )
             return {pid for (pid,) in cursor.fetchall()}
 
